@@ -1,0 +1,124 @@
+//! `flakefmt.toml`: the project configuration, parsed from text (finding and reading the
+//! file is the CLI's job). Unknown keys are errors that name the key.
+
+use serde::Deserialize;
+
+use crate::lint::LintConfig;
+
+/// The file name flakefmt looks for, walking up from each path.
+pub const CONFIG_FILE_NAME: &str = "flakefmt.toml";
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Gitignore-style globs, relative to the directory of the config file, that a walk skips.
+    pub exclude: Vec<String>,
+    /// `[format]`: the Nix formatter.
+    pub format: FormatConfig,
+    /// `[python]`: overrides for the Python formatter, over the ruff configuration.
+    pub python: PythonConfig,
+    /// `[lint]`: the lint engine.
+    pub lint: LintConfig,
+}
+
+/// `[format]`: options of the Nix formatter.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FormatConfig {
+    /// Maximum line width, not counting indentation (as nixfmt). Default 100.
+    pub line_width: usize,
+    /// Spaces per indentation level. Default 2.
+    pub indent_width: usize,
+    /// nixfmt's `--strict`: ignore the input's line breaks where nixfmt would keep them.
+    pub strict: bool,
+}
+
+impl Default for FormatConfig {
+    fn default() -> Self {
+        FormatConfig {
+            line_width: 100,
+            indent_width: 2,
+            strict: false,
+        }
+    }
+}
+
+/// `[python]`: each key overrides the same setting found in the nearest ruff configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PythonConfig {
+    /// ruff's `line-length`.
+    pub line_length: Option<u16>,
+    /// ruff's `indent-width`.
+    pub indent_width: Option<u8>,
+    /// ruff's `target-version` (`py38` ... `py314`).
+    pub target_version: Option<String>,
+    /// ruff's `format.quote-style`: `double`, `single`, `preserve`.
+    pub quote_style: Option<String>,
+    /// ruff's `format.indent-style`: `space`, `tab`.
+    pub indent_style: Option<String>,
+    /// ruff's `format.line-ending`: `auto`, `lf`, `cr-lf`, `native`.
+    pub line_ending: Option<String>,
+    /// ruff's `format.skip-magic-trailing-comma`.
+    pub skip_magic_trailing_comma: Option<bool>,
+    /// ruff's `format.docstring-code-format`.
+    pub docstring_code_format: Option<bool>,
+}
+
+/// A configuration file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// What is wrong, naming the key (from the TOML parser, with line and column).
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Config {
+    /// Parses the text of a `flakefmt.toml`.
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|error| ConfigError {
+            message: error.to_string().trim_end().to_string(),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.format.line_width == 0 {
+            return Err(ConfigError {
+                message: "format.line-width must be at least 1".into(),
+            });
+        }
+        if self.format.indent_width == 0 || self.format.indent_width > 16 {
+            return Err(ConfigError {
+                message: "format.indent-width must be between 1 and 16".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_nixfmt() {
+        let config = Config::from_toml("").unwrap();
+        assert_eq!(config.format, FormatConfig::default());
+        assert_eq!(config.format.line_width, 100);
+        assert_eq!(config.format.indent_width, 2);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let error = Config::from_toml("[format]\nline-widht = 80\n").unwrap_err();
+        assert!(error.message.contains("line-widht"), "{}", error.message);
+    }
+}
