@@ -1,0 +1,345 @@
+//! Fixtures for the engine and the hash, mode and repository rules: every row of the
+//! spec's tables (lint-spec §2a, §2d) and its negative cases, checked in-process.
+
+use std::path::Path;
+
+use flakefmt::config::Config;
+use flakefmt::diagnostic::{Diagnostic, Severity};
+use flakefmt::language::Language;
+use flakefmt::lint::{FileFacts, FileInput, LintConfig, Linter, lint_source};
+
+/// (rule, severity, the text the finding points at) for each finding in a Nix source.
+fn check(source: &str) -> Vec<(String, Severity, String)> {
+    check_with(source, &LintConfig::default())
+}
+
+fn check_with(source: &str, config: &LintConfig) -> Vec<(String, Severity, String)> {
+    let found = lint_source(
+        Path::new("test.nix"),
+        Some(Language::Nix),
+        source,
+        config,
+        &FileFacts::default(),
+    );
+    found
+        .into_iter()
+        .map(|d: Diagnostic| (d.rule, d.severity, source[d.range].to_string()))
+        .collect()
+}
+
+fn rules(source: &str) -> Vec<String> {
+    check(source).into_iter().map(|(rule, _, _)| rule).collect()
+}
+
+/// Applies safe (or all) fixes until stable.
+fn fix(source: &str, unsafe_fixes: bool) -> String {
+    let config = LintConfig::default();
+    let parsed = flakefmt::nix::parse::parse(source).unwrap();
+    let facts = FileFacts::default();
+    let result = Linter::new(&config).fix(
+        &FileInput {
+            path: Path::new("test.nix"),
+            language: Some(Language::Nix),
+            source,
+            nix: Some(&parsed),
+            facts: &facts,
+        },
+        unsafe_fixes,
+        None,
+    );
+    assert!(result.dropped.is_empty(), "{:?}", result.dropped);
+    result.source
+}
+
+const V1_HEX: &str = "21d536debb3076d4f6e9044bd9ef15c8c58b29f9cbd4ad406b058310a565debc";
+const V1_NIX32: &str = "1g6ycnji10q5dd0avm6bz4lqpif82ppxjjq4x7vd8xihpgg3dm91";
+const V1_SRI: &str = "sha256-IdU23rswdtT26QRL2e8VyMWLKfnL1K1AawWDEKVl3rw=";
+const V2_NIX32: &str = "0v6r3wwnsk5pdjr188nip3pjgn1jrn5pc5ajpcfy6had6b3v4dwm";
+const V6_NIX32: &str = "0l7q626186j05j66rfbl9nxjh4k1fp3blhkf3c988cwad366z8w8";
+const V6_SRI: &str = "sha256-iKNvzGiKM4QSG25CusZ1YRIou010uWyMLEAaFIww+FA=";
+
+// ---- sri_hash ----
+
+#[test]
+fn sri_hash_flags_every_legacy_encoding_and_converts_exactly() {
+    let base64 = V1_SRI.strip_prefix("sha256-").unwrap();
+    for value in [
+        V1_HEX.to_string(),
+        V1_HEX.to_uppercase(),
+        V1_NIX32.to_string(),
+        base64.to_string(),
+        format!("sha256:{V1_NIX32}"),
+        format!("sha256:{V1_HEX}"),
+    ] {
+        let source = format!("builtins.fetchurl {{ url = \"u\"; sha256 = \"{value}\"; }}");
+        assert_eq!(
+            check(&source),
+            [("sri_hash".to_string(), Severity::Error, value.clone())],
+            "{value}"
+        );
+        assert_eq!(
+            fix(&source, false),
+            format!("builtins.fetchurl {{ url = \"u\"; sha256 = \"{V1_SRI}\"; }}")
+        );
+    }
+}
+
+#[test]
+fn sri_hash_non_canonical_base64_is_a_warning_with_fix() {
+    let source = "{ hash = \"sha256-iKNvzGiKM4QSG25CusZ1YRIou010uWyMLEAaFIww+FB=\"; }";
+    assert_eq!(
+        check(source),
+        [(
+            "sri_hash".to_string(),
+            Severity::Warning,
+            "sha256-iKNvzGiKM4QSG25CusZ1YRIou010uWyMLEAaFIww+FB=".to_string()
+        )]
+    );
+    assert_eq!(fix(source, false), format!("{{ hash = \"{V6_SRI}\"; }}"));
+}
+
+#[test]
+fn sri_hash_output_hash_takes_the_algorithm_from_output_hash_algo() {
+    let source = format!(
+        "mkDerivation {{ outputHashAlgo = \"sha256\"; outputHashMode = \"recursive\"; outputHash = \"{V6_NIX32}\"; }}"
+    );
+    assert_eq!(rules(&source), ["sri_hash"]);
+    assert!(fix(&source, false).contains(&format!("outputHash = \"{V6_SRI}\"")));
+    // Without an algorithm a bare value under an SRI key is an error without fix.
+    let source = format!("{{ hash = \"{V6_NIX32}\"; }}");
+    assert_eq!(rules(&source), ["sri_hash"]);
+    assert_eq!(fix(&source, false), source);
+}
+
+#[test]
+fn sri_hash_other_keys_and_output_hashes() {
+    for key in [
+        "vendorHash",
+        "cargoHash",
+        "npmDepsHash",
+        "mvnHash",
+        "narHash",
+    ] {
+        let source = format!("{{ {key} = \"sha256:{V6_NIX32}\"; }}");
+        assert_eq!(rules(&source), ["sri_hash"], "{key}");
+    }
+    let source = format!(
+        "rustPlatform.importCargoLock {{ lockFile = ./Cargo.lock; outputHashes = {{ \"foo-0.1.0\" = \"sha256:{V6_NIX32}\"; }}; }}"
+    );
+    assert_eq!(rules(&source), ["sri_hash"]);
+    // Heuristic keys: converted when recognisably a hash, silent otherwise.
+    let source = format!("{{ srcSha256 = \"{V6_NIX32}\"; commitHash = \"abc123\"; }}");
+    assert_eq!(rules(&source), ["sri_hash"]);
+}
+
+#[test]
+fn sri_hash_invalid_values() {
+    // First nix32 character too large for sha256.
+    let source = "{ sha256 = \"2v6r3wwnsk5pdjr188nip3pjgn1jrn5pc5ajpcfy6had6b3v4dwm\"; }";
+    assert_eq!(rules(source), ["sri_hash"]);
+    // nix32 after an SRI prefix: invalid SRI.
+    let source = format!("{{ hash = \"sha256-{V1_NIX32}\"; }}");
+    assert_eq!(rules(&source), ["sri_hash"]);
+    assert_eq!(fix(&source, false), source);
+    // Wrong length.
+    assert_eq!(rules("{ sha256 = \"abcd\"; }"), ["sri_hash"]);
+    // Weak algorithms: error, no fix.
+    let source = "{ sha1 = \"800d59cfcd3c05e900cb4e214be48f6b886a08df\"; }";
+    assert_eq!(rules(source), ["sri_hash"]);
+    assert_eq!(fix(source, false), source);
+}
+
+#[test]
+fn sri_hash_negative_cases() {
+    // Canonical SRI, null, non-literal, interpolated, comments and unrelated strings.
+    let source = format!(
+        "{{ hash = \"{V6_SRI}\"; vendorHash = null; cargoHash = x; sha256 = \"${{h}}\"; # sha256 = \"{V6_NIX32}\"
+        description = \"{V6_NIX32}\"; }}"
+    );
+    assert_eq!(check(&source), []);
+}
+
+// ---- hash_attr_rename ----
+
+#[test]
+fn hash_attr_rename_renames_and_converts_in_one_edit() {
+    let source = format!(
+        "fetchFromGitHub {{ owner = \"o\"; repo = \"r\"; rev = \"v1\"; sha256 = \"{V6_NIX32}\"; }}"
+    );
+    assert_eq!(
+        check(&source),
+        [(
+            "hash_attr_rename".to_string(),
+            Severity::Error,
+            "sha256".to_string()
+        )]
+    );
+    assert_eq!(
+        fix(&source, false),
+        format!(
+            "fetchFromGitHub {{ owner = \"o\"; repo = \"r\"; rev = \"v1\"; hash = \"{V6_SRI}\"; }}"
+        )
+    );
+    // Through a package set and parentheses, with an SRI value already.
+    let source = format!("pkgs.fetchurl ({{ url = \"u\"; sha256 = \"{V6_SRI}\"; }})");
+    assert_eq!(rules(&source), ["hash_attr_rename"]);
+    assert_eq!(
+        fix(&source, false),
+        format!("pkgs.fetchurl ({{ url = \"u\"; hash = \"{V6_SRI}\"; }})")
+    );
+}
+
+#[test]
+fn hash_attr_rename_deprecated_keys_anywhere() {
+    let source = format!("buildRustPackage {{ cargoSha256 = \"{V6_NIX32}\"; }}");
+    assert_eq!(rules(&source), ["hash_attr_rename"]);
+    assert_eq!(
+        fix(&source, false),
+        format!("buildRustPackage {{ cargoHash = \"{V6_SRI}\"; }}")
+    );
+    let source = "buildGoModule { vendorSha256 = null; }";
+    assert_eq!(rules(source), ["hash_attr_rename"]);
+    assert_eq!(fix(source, false), "buildGoModule { vendorHash = null; }");
+    // A value of unknown encoding: reported, not fixed.
+    let source = "buildGoModule { vendorSha256 = someHash; }";
+    assert_eq!(rules(source), ["hash_attr_rename"]);
+    assert_eq!(fix(source, false), source);
+}
+
+#[test]
+fn hash_attr_rename_both_set_is_an_error_without_fix() {
+    let source = format!("fetchurl {{ url = \"u\"; sha256 = \"{V6_SRI}\"; hash = \"{V6_SRI}\"; }}");
+    let found = check(&source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "hash_attr_rename");
+    assert_eq!(fix(&source, false), source);
+}
+
+#[test]
+fn hash_attr_rename_builtins_and_unknown_callees_convert_the_value_only() {
+    for callee in [
+        "builtins.fetchurl",
+        "fetchTarball",
+        "myFetcher",
+        "fetchFirefoxAddon",
+    ] {
+        let source = format!("{callee} {{ url = \"u\"; sha256 = \"{V6_NIX32}\"; }}");
+        assert_eq!(rules(&source), ["sri_hash"], "{callee}");
+        assert_eq!(
+            fix(&source, false),
+            format!("{callee} {{ url = \"u\"; sha256 = \"{V6_SRI}\"; }}")
+        );
+    }
+}
+
+// ---- fake_hash_name ----
+
+#[test]
+fn fake_hash_name_forms() {
+    let source = "fetchurl { url = \"u\"; sha256 = lib.fakeSha256; }";
+    assert_eq!(rules(source), ["fake_hash_name"]);
+    assert_eq!(
+        fix(source, false),
+        "fetchurl { url = \"u\"; hash = lib.fakeHash; }"
+    );
+    let source = "fetchurl { url = \"u\"; hash = \"sha256:${lib.fakeSha256}\"; }";
+    assert_eq!(rules(source), ["fake_hash_name"]);
+    assert_eq!(
+        fix(source, false),
+        "fetchurl { url = \"u\"; hash = lib.fakeHash; }"
+    );
+    let source = "builtins.fetchurl { url = \"u\"; sha256 = fakeSha256; }";
+    assert_eq!(rules(source), ["fake_hash_name"]);
+    assert_eq!(
+        fix(source, false),
+        "builtins.fetchurl { url = \"u\"; sha256 = fakeHash; }"
+    );
+    let source = "{ cargoSha256 = lib.fakeSha256; }";
+    assert_eq!(fix(source, false), "{ cargoHash = lib.fakeHash; }");
+    // fakeSha512 stays under sha512 only; under hash it becomes "".
+    let source = "fetchurl { url = \"u\"; hash = lib.fakeSha512; }";
+    assert_eq!(rules(source), ["fake_hash_name"]);
+    assert_eq!(fix(source, false), "fetchurl { url = \"u\"; hash = \"\"; }");
+    assert_eq!(
+        rules("builtins.fetchurl { url = \"u\"; sha512 = lib.fakeSha512; }"),
+        ["placeholder_hash"]
+    );
+}
+
+// ---- placeholder_hash ----
+
+#[test]
+fn placeholder_hash_forms() {
+    let zeros_sri = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let bbbb = "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=";
+    let v2_sri = "sha256-lTeyxzJNQeMdu1IVdovNMtgn77jRIhSybLdMbTkf2Ww=";
+    for value in [
+        "\"\"".to_string(),
+        "lib.fakeHash".to_string(),
+        "pkgs.lib.fakeHash".to_string(),
+        format!("\"{zeros_sri}\""),
+        format!("\"{bbbb}\""),
+        format!("\"{v2_sri}\""),
+        format!("\"sha512-{}==\"", "A".repeat(86)),
+    ] {
+        let source = format!("fetchurl {{ url = \"u\"; hash = {value}; }}");
+        assert_eq!(
+            check(&source)
+                .iter()
+                .map(|f| f.0.as_str())
+                .collect::<Vec<_>>(),
+            ["placeholder_hash"],
+            "{value}"
+        );
+        assert_eq!(fix(&source, true), source, "never autofixed");
+    }
+    // Legacy keys with zero digests in any encoding; the manual's V2 in nix32.
+    for value in ["0".repeat(64), "0".repeat(52), V2_NIX32.to_string()] {
+        let source = format!("builtins.fetchurl {{ url = \"u\"; sha256 = \"{value}\"; }}");
+        assert_eq!(rules(&source), ["placeholder_hash"], "{value}");
+    }
+    // All zeros under `hash` (no algorithm) is still a placeholder.
+    assert_eq!(
+        rules(&format!("{{ hash = \"{}\"; }}", "0".repeat(52))),
+        ["placeholder_hash"]
+    );
+}
+
+// ---- suppressions and config ----
+
+#[test]
+fn suppressions_silence_one_rule_on_one_line_or_the_file() {
+    let bad = format!("sha256 = \"{V6_NIX32}\";");
+    let source = format!(
+        "builtins.fetchurl {{\n  # flakefmt: allow(sri_hash)\n  {bad}\n  url = \"u\";\n}}\n"
+    );
+    assert_eq!(check(&source), []);
+    let source = format!("builtins.fetchurl {{\n  {bad} # flakefmt: allow(FF101)\n}}\n");
+    assert_eq!(check(&source), []);
+    let source = format!("# flakefmt: allow-file(sri_hash)\nbuiltins.fetchurl {{\n  {bad}\n}}\n");
+    assert_eq!(check(&source), []);
+    // An allow for the line before does not reach two lines down.
+    let source = format!(
+        "builtins.fetchurl {{\n  # flakefmt: allow(sri_hash)\n  url = \"u\";\n  {bad}\n}}\n"
+    );
+    assert_eq!(rules(&source), ["unused_allow", "sri_hash"]);
+    // Allowing another rule does not silence this one.
+    let source = format!("builtins.fetchurl {{\n  {bad} # flakefmt: allow(nix_mode)\n}}\n");
+    assert_eq!(rules(&source), ["sri_hash", "unused_allow"]);
+}
+
+#[test]
+fn config_selects_ignores_and_overrides_severity() {
+    let source = format!("builtins.fetchurl {{ sha256 = \"{V6_NIX32}\"; hash = \"\"; }}");
+    assert_eq!(rules(&source), ["sri_hash", "placeholder_hash"]);
+    let config = Config::from_toml(
+        "[lint]\nignore = [\"placeholder_hash\"]\n[lint.severity]\nsri_hash = \"info\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        check_with(&source, &config.lint),
+        [("sri_hash".to_string(), Severity::Info, V6_NIX32.to_string())]
+    );
+    let config = Config::from_toml("[lint]\nselect = [\"FF104\"]\n").unwrap();
+    assert_eq!(check_with(&source, &config.lint).len(), 1);
+}
