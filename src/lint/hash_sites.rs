@@ -93,11 +93,10 @@ pub fn hash_site(binding: &SyntaxNode) -> Option<HashSite> {
     let attrs = binding_attrs(binding);
     let last = attrs.last()?;
     let key = attr_name(last)?;
-    let kind = if in_output_hashes(binding) && attrs.len() == 1 {
-        KeyKind::Modern
-    } else if attrs.len() >= 2
-        && attr_name(&attrs[attrs.len() - 2]).as_deref() == Some("outputHashes")
-    {
+    let under_output_hashes = (in_output_hashes(binding) && attrs.len() == 1)
+        || (attrs.len() >= 2
+            && attr_name(&attrs[attrs.len() - 2]).as_deref() == Some("outputHashes"));
+    let kind = if under_output_hashes {
         KeyKind::Modern
     } else {
         key_kind(&key)?
@@ -223,7 +222,7 @@ pub fn fake_reference(value: &SyntaxNode) -> Option<String> {
         match element.kind() {
             SyntaxKind::TOKEN_STRING_START | SyntaxKind::TOKEN_STRING_END => {}
             SyntaxKind::TOKEN_STRING_CONTENT => {
-                literal.push_str(&element.as_token()?.text().to_string());
+                literal.push_str(element.as_token()?.text());
             }
             SyntaxKind::NODE_INTERPOL => {
                 let inner = element.as_node()?.children().next()?;
