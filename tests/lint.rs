@@ -343,3 +343,176 @@ fn config_selects_ignores_and_overrides_severity() {
     let config = Config::from_toml("[lint]\nselect = [\"FF104\"]\n").unwrap();
     assert_eq!(check_with(&source, &config.lint).len(), 1);
 }
+
+// ---- nix_mode ----
+
+fn module(body: &str) -> String {
+    format!("{{ config, lib, pkgs, ... }}:\n{{\n{body}\n}}\n")
+}
+
+#[test]
+fn nix_mode_places_and_required_values() {
+    // Each place where a mode appears, with the required value: silent.
+    let good = module(
+        r#"  environment.etc."app/config.toml" = { text = "x"; mode = "0644"; };
+  environment.etc.link.mode = "symlink";
+  systemd.tmpfiles.rules = [ "d /var/lib/app 0755 app app -" "f /var/lib/app/x 0644 app app -" "L+ /run/x - - - - /etc/x" "d /tmp/shared 1777 root root -" ];
+  systemd.tmpfiles.settings."10-app"."/var/lib/app".d.mode = "0755";
+  users.users.app.homeMode = "0755";
+  systemd.services.app.serviceConfig = { StateDirectoryMode = "0755"; UMask = "0022"; };
+  sops.secrets.db.mode = "0400";
+  age.secrets.token.mode = "0440";
+  security.wrappers.ping = { setuid = true; permissions = "u+rx,g+x"; };
+  security.wrappers.mount.permissions = "4755";"#,
+    );
+    assert_eq!(check(&good), []);
+}
+
+#[test]
+fn nix_mode_findings_per_row() {
+    let cases: &[(&str, Severity, &str)] = &[
+        // Integer modes: decimal 644.
+        (r#"environment.etc.a.mode = 0644;"#, Severity::Error, "0644"),
+        // World-writable, setuid outside wrappers, 0777/0666.
+        (
+            r#"environment.etc.a.mode = "0666";"#,
+            Severity::Error,
+            "0666",
+        ),
+        (
+            r#"systemd.tmpfiles.rules = [ "d /srv 0777 - - -" ];"#,
+            Severity::Error,
+            "0777",
+        ),
+        (
+            r#"environment.etc.a.mode = "4755";"#,
+            Severity::Error,
+            "4755",
+        ),
+        (
+            r#"systemd.tmpfiles.settings.x."/srv".d.mode = "2755";"#,
+            Severity::Error,
+            "2755",
+        ),
+        // Group-writable file; wrong values for files and directories.
+        (
+            r#"environment.etc.a.mode = "0664";"#,
+            Severity::Warning,
+            "0664",
+        ),
+        (
+            r#"environment.etc.a.mode = "0755";"#,
+            Severity::Warning,
+            "0755",
+        ),
+        (
+            r#"systemd.tmpfiles.rules = [ "d /var/lib/x 0700 x x -" ];"#,
+            Severity::Warning,
+            "0700",
+        ),
+        (
+            r#"users.users.x.homeMode = "0750";"#,
+            Severity::Warning,
+            "0750",
+        ),
+        (
+            r#"systemd.services.x.serviceConfig.StateDirectoryMode = "0700";"#,
+            Severity::Warning,
+            "0700",
+        ),
+        // A mode on a line type that ignores it.
+        (
+            r#"systemd.tmpfiles.rules = [ "L+ /run/x 0644 - - - /etc/x" ];"#,
+            Severity::Warning,
+            "0644",
+        ),
+        // Missing leading zero.
+        (
+            r#"systemd.services.x.serviceConfig.RuntimeDirectoryMode = "755";"#,
+            Severity::Warning,
+            "755",
+        ),
+        (
+            r#"systemd.tmpfiles.rules = [ "f /etc/x ~644 - - -" ];"#,
+            Severity::Warning,
+            "~644",
+        ),
+        // A umask that allows world-writable files.
+        (
+            r#"systemd.services.x.serviceConfig.UMask = "0000";"#,
+            Severity::Error,
+            "0000",
+        ),
+        // Not octal.
+        (
+            r#"environment.etc.a.mode = "0689";"#,
+            Severity::Error,
+            "0689",
+        ),
+        // Secrets stricter than 0644 only.
+        (
+            r#"sops.secrets.a.mode = "0600"; age.secrets.b.mode = "0755";"#,
+            Severity::Warning,
+            "0755",
+        ),
+    ];
+    for (body, severity, text) in cases {
+        let source = module(body);
+        assert_eq!(
+            check(&source),
+            [("nix_mode".to_string(), *severity, text.to_string())],
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn nix_mode_fixes() {
+    // Leading zero: safe. Another value: unsafe only. Symlink lines: `-`.
+    let source = module(
+        r#"  systemd.tmpfiles.rules = [ "d /var/lib/x 755 x x -" "L /run/y 0644 - - - /y" ];"#,
+    );
+    assert_eq!(
+        fix(&source, false),
+        module(
+            r#"  systemd.tmpfiles.rules = [ "d /var/lib/x 0755 x x -" "L /run/y - - - - /y" ];"#
+        )
+    );
+    let source = module(r#"  environment.etc.a.mode = "0664";"#);
+    assert_eq!(fix(&source, false), source);
+    assert_eq!(
+        fix(&source, true),
+        module(r#"  environment.etc.a.mode = "0644";"#)
+    );
+    let source = module("  environment.etc.a.mode = 0644;");
+    assert_eq!(fix(&source, false), source);
+    assert_eq!(
+        fix(&source, true),
+        module(r#"  environment.etc.a.mode = "0644";"#)
+    );
+}
+
+#[test]
+fn nix_mode_secret_globs_allow_stricter_modes() {
+    let source = module(
+        r#"  environment.etc."app/credentials.json".mode = "0600";
+  systemd.tmpfiles.rules = [ "f /run/app/api.key 0400 app app -" "d /var/lib/app/secrets 0700 - - -" ];"#,
+    );
+    assert_eq!(check(&source), []);
+    let config = Config::from_toml("[lint.nix_mode]\nsecret = [\"*private*\"]\n").unwrap();
+    assert_eq!(check_with(&source, &config.lint).len(), 3);
+    let source = module(r#"  environment.etc."private.conf".mode = "0640";"#);
+    assert_eq!(check_with(&source, &config.lint), []);
+}
+
+#[test]
+fn nix_mode_negative_cases() {
+    // Modes in strings, interpolated tmpfiles fields, options declarations and other keys.
+    let source = module(
+        r#"  systemd.tmpfiles.rules = [ "d ${cfg.dir} 0755 ${cfg.user} - -" "d /x ${mode} - - -" ];
+  options.services.app.mode = lib.mkOption { default = "0777"; };
+  environment.etc.a.text = "mode = 0777";
+  services.app.mode = "0777";"#,
+    );
+    assert_eq!(check(&source), []);
+}
