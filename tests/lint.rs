@@ -516,3 +516,127 @@ fn nix_mode_negative_cases() {
     );
     assert_eq!(check(&source), []);
 }
+
+// ---- repository rules ----
+
+fn check_file(
+    path: &str,
+    language: Option<Language>,
+    source: &str,
+    facts: FileFacts,
+) -> Vec<Diagnostic> {
+    lint_source(
+        Path::new(path),
+        language,
+        source,
+        &LintConfig::default(),
+        &facts,
+    )
+}
+
+fn tracked(mode: u32) -> FileFacts {
+    FileFacts {
+        git_mode: Some(mode),
+        in_repository: true,
+        ..FileFacts::default()
+    }
+}
+
+#[test]
+fn git_exec_bit_from_the_index_then_the_file_system() {
+    use flakefmt::lint::rules::git_exec_bit::{FileAction, file_action};
+    let script = "#!/usr/bin/env bash\necho hi\n";
+    let found = check_file(
+        "update.sh",
+        Some(Language::Shell),
+        script,
+        tracked(0o100644),
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].rule.as_str(), found[0].range.clone()),
+        ("git_exec_bit", 0..0)
+    );
+    assert_eq!(
+        file_action(&found[0]),
+        Some(FileAction::SetExecutable(true))
+    );
+    assert!(
+        check_file(
+            "update.sh",
+            Some(Language::Shell),
+            script,
+            tracked(0o100755)
+        )
+        .is_empty()
+    );
+    // The index wins over the file system (core.fileMode=false).
+    let facts = FileFacts {
+        fs_mode: Some(0o644),
+        ..tracked(0o100755)
+    };
+    assert!(check_file("update.sh", Some(Language::Shell), script, facts).is_empty());
+    // Executable without shebang; binaries are exempt; symlinks and untracked files skipped.
+    let found = check_file(
+        "default.nix",
+        Some(Language::Nix),
+        "{ }\n",
+        tracked(0o100755),
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        file_action(&found[0]),
+        Some(FileAction::SetExecutable(false))
+    );
+    let binary = FileFacts {
+        head: b"\x7fELF\x02\x01".to_vec(),
+        ..tracked(0o100755)
+    };
+    assert!(check_file("tool", None, "", binary).is_empty());
+    let untracked = FileFacts {
+        in_repository: true,
+        fs_mode: Some(0o644),
+        ..FileFacts::default()
+    };
+    assert!(check_file("new.sh", Some(Language::Shell), script, untracked).is_empty());
+    // Outside a repository: the file system.
+    let loose = FileFacts {
+        fs_mode: Some(0o644),
+        ..FileFacts::default()
+    };
+    assert_eq!(
+        check_file("x.sh", Some(Language::Shell), script, loose).len(),
+        1
+    );
+    let head_only = FileFacts {
+        head: b"#!/bin/sh\n".to_vec(),
+        ..tracked(0o100644)
+    };
+    assert_eq!(check_file("tool", None, "", head_only).len(), 1);
+}
+
+#[test]
+fn committed_result_link_and_backup() {
+    let link = FileFacts {
+        symlink_target: Some("/nix/store/abc-hello-1.0".into()),
+        is_symlink: true,
+        ..tracked(0o120000)
+    };
+    let found = check_file("result", None, "", link);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, "committed_result_link");
+    let relative = FileFacts {
+        symlink_target: Some("../docs/README.md".into()),
+        ..tracked(0o120000)
+    };
+    assert!(check_file("README.md", None, "", relative).is_empty());
+    let found = check_file("flake.nix.orig", None, "", tracked(0o100644));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, "committed_backup");
+    assert_eq!(
+        check_file("notes.bak", None, "", tracked(0o100644)).len(),
+        1
+    );
+    assert!(check_file("notes.bak", None, "", FileFacts::default()).is_empty());
+    assert!(check_file(".bak", None, "", tracked(0o100644)).is_empty());
+}
