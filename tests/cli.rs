@@ -297,3 +297,13 @@ fn help_has_examples_and_version_works() {
     let output = flakefmt(dir.path(), &["--no-such-flag"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn reserved_lint_commands_never_format() {
+    let dir = tree(&[("a.py", UGLY_PY)]);
+    for command in ["lint", "check", "rule"] {
+        let output = flakefmt(dir.path(), &[command, "a.py", "--force-exclude"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(read(&dir, "a.py"), UGLY_PY, "{command}");
+    }
+}

@@ -37,6 +37,24 @@ pub struct Cli {
 pub enum Command {
     /// Format files in place (the default command).
     Fmt(FmtArgs),
+    /// Reserved for the lint engine: run the lints.
+    #[command(hide = true)]
+    Lint(ReservedArgs),
+    /// Reserved for the lint engine: formatting check plus lints, for CI.
+    #[command(hide = true)]
+    Check(ReservedArgs),
+    /// Reserved for the lint engine: explain a lint rule.
+    #[command(hide = true)]
+    Rule(ReservedArgs),
+}
+
+/// Arguments of a reserved command: accepted and ignored (the command is refused), so
+/// `flakefmt check x.py` never formats a file named on the line.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReservedArgs {
+    /// Anything.
+    #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+    pub rest: Vec<std::ffi::OsString>,
 }
 
 /// Arguments of `fmt`.

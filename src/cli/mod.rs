@@ -47,6 +47,16 @@ fn run_cli(cli: Cli) -> Exit {
     let fmt = match cli.command {
         None => cli.fmt,
         Some(Command::Fmt(sub)) => cli.fmt.merged(sub),
+        Some(Command::Lint(_) | Command::Check(_) | Command::Rule(_)) => {
+            eprint!(
+                "{}",
+                output::error_line(
+                    "this command arrives with the lint engine; it is not available in this build (use `flakefmt fmt --check`)",
+                    Style::new(global.color).color_stderr,
+                )
+            );
+            return Exit::Errors;
+        }
     };
     let task = if fmt.check {
         Task::Check
