@@ -11,3 +11,5 @@ pub struct LintConfig {
     /// Rule names not to run.
     pub ignore: Vec<String>,
 }
+
+pub mod guard;
