@@ -29,62 +29,62 @@ pub const MKIF_IN_OPERATOR_SEVERITY: Severity = Severity::Error;
 /// Reports every application of `mkIf` (bare, `lib.mkIf`, `lib.modules.mkIf`, …) that is
 /// an operand of a binary or unary operator, looking through parentheses.
 pub fn check_mkif_in_operator(root: &SyntaxNode) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for node in root.descendants() {
-        if node.kind() != SyntaxKind::NODE_APPLY {
-            continue;
-        }
-        // Only the outermost application of a spine (`mkIf c x`, not `mkIf c`).
-        if node
-            .parent()
-            .and_then(ast::Apply::cast)
-            .and_then(|parent| parent.lambda())
-            .is_some_and(|lambda| lambda.syntax() == &node)
-        {
-            continue;
-        }
-        let Some((head, _args)) = application_spine(&node) else {
-            continue;
-        };
-        if callee_name(&head).as_deref() != Some("mkIf") {
-            continue;
-        }
-        let mut operand = node.clone();
-        while let Some(parent) = operand.parent()
-            && parent.kind() == SyntaxKind::NODE_PAREN
-        {
-            operand = parent;
-        }
-        let Some(parent) = operand.parent() else {
-            continue;
-        };
-        let operator = match parent.kind() {
-            SyntaxKind::NODE_BIN_OP => {
-                match ast::BinOp::cast(parent.clone()).and_then(|b| b.operator()) {
-                    Some(ast::BinOpKind::PipeLeft | ast::BinOpKind::PipeRight) | None => continue,
-                    Some(kind) => Operator::Binary(kind),
-                }
-            }
-            SyntaxKind::NODE_UNARY_OP => Operator::Unary,
-            _ => continue,
-        };
-        let range = operand.text_range();
-        let range = usize::from(range.start())..usize::from(range.end());
-        let operator_text = operator_token(&parent).unwrap_or_else(|| "?".to_string());
-        let (what, help) = advice(operator);
-        diagnostics.push(
-            Diagnostic::new(
-                MKIF_IN_OPERATOR,
-                MKIF_IN_OPERATOR_SEVERITY,
-                format!(
-                    "`mkIf` is an operand of `{operator_text}`: the module system never sees it, {what}"
-                ),
-                range,
-            )
-            .with_help(help),
-        );
+    root.descendants()
+        .filter_map(|node| check_apply(&node))
+        .collect()
+}
+
+/// The finding for one node, if it is the outermost application of `mkIf` in a spine and
+/// an operand of an operator (the engine calls this for every `NODE_APPLY`).
+pub fn check_apply(node: &SyntaxNode) -> Option<Diagnostic> {
+    if node.kind() != SyntaxKind::NODE_APPLY {
+        return None;
     }
-    diagnostics
+    // Only the outermost application of a spine (`mkIf c x`, not `mkIf c`).
+    if node
+        .parent()
+        .and_then(ast::Apply::cast)
+        .and_then(|parent| parent.lambda())
+        .is_some_and(|lambda| lambda.syntax() == node)
+    {
+        return None;
+    }
+    let (head, _args) = application_spine(node)?;
+    if callee_name(&head).as_deref() != Some("mkIf") {
+        return None;
+    }
+    let mut operand = node.clone();
+    while let Some(parent) = operand.parent()
+        && parent.kind() == SyntaxKind::NODE_PAREN
+    {
+        operand = parent;
+    }
+    let parent = operand.parent()?;
+    let operator = match parent.kind() {
+        SyntaxKind::NODE_BIN_OP => {
+            match ast::BinOp::cast(parent.clone()).and_then(|b| b.operator()) {
+                Some(ast::BinOpKind::PipeLeft | ast::BinOpKind::PipeRight) | None => return None,
+                Some(kind) => Operator::Binary(kind),
+            }
+        }
+        SyntaxKind::NODE_UNARY_OP => Operator::Unary,
+        _ => return None,
+    };
+    let range = operand.text_range();
+    let range = usize::from(range.start())..usize::from(range.end());
+    let operator_text = operator_token(&parent).unwrap_or_else(|| "?".to_string());
+    let (what, help) = advice(operator);
+    Some(
+        Diagnostic::new(
+            MKIF_IN_OPERATOR,
+            MKIF_IN_OPERATOR_SEVERITY,
+            format!(
+                "`mkIf` is an operand of `{operator_text}`: the module system never sees it, {what}"
+            ),
+            range,
+        )
+        .with_help(help),
+    )
 }
 
 #[derive(Clone, Copy)]
