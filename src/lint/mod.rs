@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod engine;
 pub mod fix;
+pub mod guard;
 pub mod hash_sites;
 pub mod hashes;
 pub mod nix_syntax;
