@@ -85,7 +85,10 @@ fn markers() -> BTreeSet<Finding> {
             let Some(at) = line.find(MARKER) else {
                 continue;
             };
-            let items = line[at + MARKER.len()..].trim().trim_end_matches("-->").trim();
+            let items = line[at + MARKER.len()..]
+                .trim()
+                .trim_end_matches("-->")
+                .trim();
             for item in items.split(',').map(str::trim) {
                 let (rule, location) = match item.split_once('@') {
                     Some((rule, location)) => (rule, Some(location)),
@@ -120,7 +123,10 @@ fn markers() -> BTreeSet<Finding> {
 }
 
 fn registered_rules() -> BTreeSet<&'static str> {
-    registry::RULES.iter().map(|rule| rule.meta().name).collect()
+    registry::RULES
+        .iter()
+        .map(|rule| rule.meta().name)
+        .collect()
 }
 
 /// `flakefmt check --output-format concise examples/skypilot-flake`, run from the
@@ -160,7 +166,9 @@ fn reported() -> Option<(BTreeSet<Finding>, String)> {
         findings.insert((
             rule.to_string(),
             path.to_string(),
-            number.parse().unwrap_or_else(|_| panic!("line number in: {line}")),
+            number
+                .parse()
+                .unwrap_or_else(|_| panic!("line number in: {line}")),
         ));
     }
     Some((findings, stdout))
@@ -184,7 +192,10 @@ fn every_registered_rule_has_a_demo_marker() {
         missing.is_empty(),
         "rules without a `{MARKER}` marker in {EXAMPLE}: {missing:?}"
     );
-    assert!(marked.contains(FORMAT), "the tour shows formatting drift too");
+    assert!(
+        marked.contains(FORMAT),
+        "the tour shows formatting drift too"
+    );
 }
 
 #[test]
@@ -195,9 +206,15 @@ fn markers_point_at_existing_lines() {
             .unwrap_or_else(|error| panic!("{rule} marker points at {path}: {error}"));
         if metadata.is_file() {
             let lines = fs::read_to_string(&full).unwrap().lines().count();
-            assert!(line >= 1 && line <= lines, "{path}:{line} ({rule}) is past the end");
+            assert!(
+                line >= 1 && line <= lines,
+                "{path}:{line} ({rule}) is past the end"
+            );
         } else {
-            assert_eq!(line, 1, "{path} is not a text file: its findings are at line 1");
+            assert_eq!(
+                line, 1,
+                "{path} is not a text file: its findings are at line 1"
+            );
         }
     }
 }
