@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod engine;
 pub mod fix;
+pub mod guard;
 pub mod hashes;
 pub mod output;
 pub mod registry;
