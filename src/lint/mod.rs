@@ -1,5 +1,7 @@
 //! The lint engine and the flake rules. (Issue 4 builds this out.)
 
+pub mod shell;
+
 use serde::Deserialize;
 
 /// `[lint]` in `flakefmt.toml`.
