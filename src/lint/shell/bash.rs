@@ -163,9 +163,16 @@ fn append_value(node: Node<'_>, text: &str, value: &mut String, dynamic: &mut bo
         }
         "ansi_c_string" => unescape_ansi_c(raw, value),
         "string" | "translated_string" => {
+            // tree-sitter leaves some content (newlines, for one) between the children:
+            // the gaps are part of the value too.
             let mut cursor = node.walk();
-            let mut last_end = None;
+            let mut previous_end: Option<usize> = None;
             for child in node.children(&mut cursor) {
+                if let Some(end) = previous_end
+                    && end < child.start_byte()
+                {
+                    unescape_double_quoted(&text[end..child.start_byte()], value);
+                }
                 match child.kind() {
                     "\"" | "$\"" => {}
                     "string_content" => {
@@ -174,9 +181,8 @@ fn append_value(node: Node<'_>, text: &str, value: &mut String, dynamic: &mut bo
                     _ if child.is_named() => append_value(child, text, value, dynamic),
                     _ => value.push_str(&text[child.byte_range()]),
                 }
-                last_end = Some(child.end_byte());
+                previous_end = Some(child.end_byte());
             }
-            let _ = last_end;
         }
         "concatenation" => {
             let mut cursor = node.walk();
