@@ -13,9 +13,12 @@ pub mod bash;
 pub mod build_flags;
 pub mod finding;
 pub mod invocation;
+pub mod markdown;
 pub mod options;
+pub mod recipes;
 pub mod snippet;
 pub mod wrappers;
+pub mod yaml;
 
 pub use bash::{Command, Word, commands};
 pub use options::BuildFlagsOptions;

@@ -256,6 +256,23 @@ impl Snippet {
         }
     }
 
+    /// Replaces the bytes of `range` with spaces, keeping every offset (for prompts and
+    /// output lines of a console session). Ranges not on character boundaries are ignored.
+    pub fn blank(&mut self, range: Range<usize>) {
+        if self.text.get(range.clone()).is_some() {
+            let spaces = " ".repeat(range.len());
+            self.text.replace_range(range, &spaces);
+        }
+    }
+
+    /// Replaces the bytes of `range` with `text` of the same length (a placeholder that
+    /// keeps every offset). Does nothing if the lengths differ.
+    pub fn overwrite(&mut self, range: Range<usize>, text: &str) {
+        if range.len() == text.len() && self.text.get(range.clone()).is_some() {
+            self.text.replace_range(range, text);
+        }
+    }
+
     /// The host range of a snippet range.
     pub fn host_range(&self, range: Range<usize>) -> Range<usize> {
         self.map.range(range)
