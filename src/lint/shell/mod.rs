@@ -14,6 +14,7 @@ pub mod build_flags;
 pub mod finding;
 pub mod invocation;
 pub mod markdown;
+pub mod nix_strings;
 pub mod options;
 pub mod recipes;
 pub mod snippet;
