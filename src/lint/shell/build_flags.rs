@@ -235,8 +235,9 @@ fn check_invocation(
     let missing: Vec<Setting> = [Setting::Cores, Setting::MaxJobs]
         .into_iter()
         .filter(|&setting| {
-            !uses.iter().any(|flag| flag.setting == setting)
-                && !(options.accept_nix_config_env && env.satisfies(setting, options))
+            let given = uses.iter().any(|flag| flag.setting == setting);
+            let from_env = options.accept_nix_config_env && env.satisfies(setting, options);
+            !(given || from_env)
         })
         .collect();
     if !missing.is_empty() {

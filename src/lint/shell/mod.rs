@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod nix_strings;
 pub mod options;
 pub mod recipes;
+pub mod run;
 pub mod snippet;
 pub mod wrappers;
 pub mod yaml;

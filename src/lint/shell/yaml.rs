@@ -141,8 +141,7 @@ fn scalar_snippet(
     let region = source.get(span.clone()).unwrap_or("");
     let mut builder = SnippetBuilder::new();
     let mut position = 0;
-    let mut chars = value.char_indices();
-    while let Some((index, c)) = chars.next() {
+    for (index, c) in value.char_indices() {
         match region[position..].find(c) {
             Some(found) => {
                 let at = position + found;
