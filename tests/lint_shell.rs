@@ -1,15 +1,16 @@
 //! The shell-family lints on our own fixtures: build-flag rules in every place shell text
 //! is found, and the hash rules.
 
-use flakefmt::diagnostic::{Diagnostic, Severity};
+use flakefmt::diagnostic::{Applicability, Diagnostic, Severity};
 use flakefmt::lint::shell::build_flags::{self, MISSING, SPELLING, VALUE};
 use flakefmt::lint::shell::{BuildFlagsOptions, Snippet};
 
-/// Applies every fix of `diagnostics` to `source` (edits must not overlap).
+/// Applies every safe fix of `diagnostics` to `source` (edits must not overlap).
 fn apply(source: &str, diagnostics: &[Diagnostic]) -> String {
     let mut edits: Vec<_> = diagnostics
         .iter()
         .filter_map(|diagnostic| diagnostic.fix.as_ref())
+        .filter(|fix| fix.applicability == Applicability::Safe)
         .flat_map(|fix| fix.edits.iter().cloned())
         .collect();
     edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start));
@@ -291,6 +292,14 @@ fn wrong_values_are_reported_and_fixed_only_when_enforced() {
         ]
     );
     assert_eq!(fixed, "nix build --cores 0 --max-jobs auto\n");
+    let unsafe_fixes: Vec<Applicability> = shell_diagnostics(
+        "nix build --cores 0 --max-jobs auto\n",
+        &BuildFlagsOptions::default(),
+    )
+    .iter()
+    .map(|d| d.fix.as_ref().unwrap().applicability)
+    .collect();
+    assert_eq!(unsafe_fixes, [Applicability::Unsafe, Applicability::Unsafe]);
     let enforce = BuildFlagsOptions {
         enforce_values: true,
         ..BuildFlagsOptions::default()

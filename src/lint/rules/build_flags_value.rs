@@ -16,7 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     code: "FF203",
     summary: "a `--cores`/`--max-jobs` value other than the required one, or one only known at run time",
     severity: Severity::Error,
-    fix: FixKind::Safe,
+    fix: FixKind::SafeAndUnsafe,
     languages: run::SHELL_HOSTS,
     nix_kinds: &[SyntaxKind::NODE_STRING],
     any_file: false,

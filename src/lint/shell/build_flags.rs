@@ -354,8 +354,14 @@ fn check_value(
     if value.text == required {
         return;
     }
-    let fix = options.enforce_values.then(|| SnippetFix {
-        applicability: Applicability::Safe,
+    // Another value may have been chosen on purpose: rewriting it is a safe fix only when
+    // the project enforces the values, and an unsafe one (`--unsafe-fixes`) otherwise.
+    let fix = Some(SnippetFix {
+        applicability: if options.enforce_values {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
         message: format!("set it to {required}"),
         edits: vec![SnippetEdit::replace(value.range.clone(), required.clone())],
     });
