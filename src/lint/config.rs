@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::config::ConfigError;
 use crate::diagnostic::Severity;
+use crate::lint::guard::GuardOptions;
 use crate::lint::registry;
 use crate::lint::rules::nix_mode::NixModeOptions;
 
@@ -37,6 +38,9 @@ pub struct LintConfig {
     /// `[lint.nix_mode]`: options of `nix_mode`.
     #[serde(rename = "nix_mode")]
     pub nix_mode: NixModeOptions,
+    /// `[[lint.guarded_option_access]]`: configured guard pairs.
+    #[serde(rename = "guarded_option_access")]
+    pub guarded_option_access: GuardOptions,
 }
 
 impl LintConfig {
