@@ -132,17 +132,27 @@ fn access_diagnostic(finding: &walk::AccessFinding) -> Diagnostic {
 
 fn with_diagnostic(finding: &walk::WithFinding) -> Diagnostic {
     let pair = &finding.pair;
-    let scope = if finding.path.is_empty() {
+    let namespace = &finding.namespace;
+    let options = if finding.path.is_empty() {
         "`config`".to_string()
     } else {
-        format!("options of `{}`", finding.path.join("."))
+        format!("the options of `{}`", finding.path.join("."))
     };
-    let message = format!(
-        "`with {};` brings {scope} into scope as bare names; reads of `{}` through them cannot be checked against `{}`",
-        finding.namespace,
-        pair.relative_paths(),
-        pair.guard_path().join("."),
-    );
+    let inside_guarded = pair
+        .paths
+        .iter()
+        .any(|guarded| finding.path.starts_with(guarded));
+    let message = if inside_guarded {
+        format!(
+            "`with {namespace};` hides which of {options} its bare names read, so they cannot be checked one by one"
+        )
+    } else {
+        format!(
+            "`with {namespace};` brings {options} into scope as bare names: reads of `{}` through them cannot be checked against `{}`",
+            pair.relative_paths(),
+            pair.guard_path().join("."),
+        )
+    };
     Diagnostic::new(
         UNRESOLVABLE_WITH,
         UNRESOLVABLE_WITH_SEVERITY,
@@ -150,7 +160,6 @@ fn with_diagnostic(finding: &walk::WithFinding) -> Diagnostic {
         finding.range.clone(),
     )
     .with_help(format!(
-        "select the options explicitly (`{}.name`) instead of through `with`",
-        finding.namespace
+        "select the options explicitly (`{namespace}.name`) instead of through `with`"
     ))
 }

@@ -320,6 +320,27 @@ fn submodule_config_is_not_the_system_config() {
 }
 
 #[test]
+fn inline_imported_modules_share_the_system_config() {
+    let source =
+        module("{ imports = [ ({ config, ... }: { x = config.services.sky.cluster.name; }) ]; }");
+    // `imports` belongs at the top of a module, but the walk does not depend on it.
+    assert_eq!(unguarded(&source), ["config.services.sky.cluster.name"]);
+    let source = r#"{ config, lib, ... }:
+{
+  imports = [
+    ({ config, ... }: lib.mkIf config.services.sky.enableCluster { y = config.services.sky.cluster.name; })
+    ({ config, ... }: { z = config.services.sky.cluster.name; })
+  ];
+  options.services.sky.enableCluster = lib.mkEnableOption "cluster";
+  options.services.sky.cluster.name = lib.mkOption { };
+}
+"#;
+    assert_eq!(unguarded(source), ["config.services.sky.cluster.name"]);
+    let found = check_with(source, &GuardOptions::default());
+    assert_eq!(found[0].range.start, source.find("z = config").unwrap() + 4);
+}
+
+#[test]
 fn let_values_are_guarded_only_if_every_use_is() {
     let lets = "  address = \"${cfg.cluster.name}:${toString cfg.cluster.port}\";";
     let source = module_with(
@@ -397,6 +418,11 @@ fn with_over_options_is_unresolvable_and_not_guessed() {
     assert_eq!(with_findings(&source), ["with cfg"]);
     let diagnostics = check_with(&source, &GuardOptions::default());
     assert_eq!(diagnostics[0].severity, Severity::Info);
+    assert_eq!(
+        diagnostics[0].message,
+        "`with cfg;` brings the options of `services.sky` into scope as bare names: reads of \
+         `cluster.*` through them cannot be checked against `services.sky.enableCluster`"
+    );
     // Lexical names win over `with`: nothing can come from it here.
     let source = module_with("  x = 1;", "with cfg; { y = x; z = toString true; }");
     assert!(with_findings(&source).is_empty());
@@ -411,7 +437,10 @@ fn with_over_a_guarded_group_is_an_access() {
         "{ x = with cfg.cluster; name; y = lib.mkIf cfg.enableCluster (with cfg.cluster; port); }",
     );
     assert_eq!(unguarded(&source), ["cfg.cluster"]);
-    assert!(with_findings(&source).is_empty());
+    assert_eq!(
+        with_findings(&source),
+        ["with cfg.cluster", "with cfg.cluster"]
+    );
 }
 
 #[test]

@@ -149,6 +149,28 @@ pub fn top_module(root: &SyntaxNode) -> Option<TextRange> {
     None
 }
 
+/// Whether a function is an element of an `imports = [ … ];` list.
+fn is_imports_element(node: &SyntaxNode) -> bool {
+    let mut current = node.clone();
+    while let Some(parent) = current.parent()
+        && parent.kind() == SyntaxKind::NODE_PAREN
+    {
+        current = parent;
+    }
+    let Some(list) = current
+        .parent()
+        .filter(|p| p.kind() == SyntaxKind::NODE_LIST)
+    else {
+        return false;
+    };
+    list.parent()
+        .and_then(ast::AttrpathValue::cast)
+        .and_then(|binding| binding.attrpath())
+        .and_then(|path| path.attrs().last())
+        .and_then(|attr| static_attr_name(&attr))
+        .is_some_and(|name| name == "imports")
+}
+
 fn pattern_has(pattern: &ast::Pattern, name: &str) -> bool {
     pattern.pat_entries().any(|entry| {
         entry
@@ -594,9 +616,12 @@ impl<'a> Walker<'a> {
                 }
             }
             Some(ast::Param::Pattern(pattern)) => {
-                module = ctx.frame.is_none()
-                    && (pattern_has(&pattern, "config")
-                        || Some(node.text_range()) == self.top_module);
+                // A function with a `config` formal inside a module is a submodule
+                // (`types.submodule`, its own `config`), except for an element of
+                // `imports`, which is a module of the same system.
+                module = (ctx.frame.is_none() && pattern_has(&pattern, "config"))
+                    || (ctx.frame.is_none() && Some(node.text_range()) == self.top_module)
+                    || (pattern_has(&pattern, "config") && is_imports_element(node));
                 for entry in pattern.pat_entries() {
                     let Some(ident) = entry.ident() else { continue };
                     let name = ident.syntax().text().to_string();
@@ -628,7 +653,7 @@ impl<'a> Walker<'a> {
         let mut inner = ctx.with_scope(scope);
         if module {
             if let Some(body) = lambda.body() {
-                frame = Some(self.module_frame(body.syntax(), &inner.scope));
+                frame = Some(self.module_frame(body.syntax(), ctx.frame.as_deref()));
             }
             inner.facts = Rc::new(Vec::new());
             inner.use_site = None;
@@ -645,7 +670,7 @@ impl<'a> Walker<'a> {
     /// The guard pairs of a module, from its declarations and the configuration. Marks its
     /// `options` declarations to be skipped: their values (defaults, examples) are
     /// evaluated only when the option they belong to is read.
-    fn module_frame(&mut self, body: &SyntaxNode, _scope: &Rc<Scope>) -> Rc<Frame> {
+    fn module_frame(&mut self, body: &SyntaxNode, outer: Option<&Frame>) -> Rc<Frame> {
         let result = declarations::module_result_attrset(body);
         let declarations = result
             .as_ref()
@@ -664,6 +689,18 @@ impl<'a> Walker<'a> {
             }
         }
         let mut pairs = build_pairs(&declarations, self.options);
+        // An imported inline module reads the same `config`: the importer's pairs apply.
+        for pair in outer
+            .map(|frame| frame.pairs.as_slice())
+            .unwrap_or_default()
+        {
+            if !pairs
+                .iter()
+                .any(|own| own.root == pair.root && own.guard == pair.guard)
+            {
+                pairs.push(pair.clone());
+            }
+        }
         for pair in &mut pairs {
             pair.guard_atom = self.atom(format!("config:{}", pair.guard_path().join(".")));
         }
@@ -692,9 +729,12 @@ impl<'a> Walker<'a> {
                         .pairs
                         .iter()
                         .find(|pair| {
-                            // A namespace at or below a guarded path is itself a read.
+                            // Above a guarded group (`with cfg;`) bare names may read it; at
+                            // or below one (`with cfg.webUI;`) the namespace is itself a
+                            // checked read, but which option a name reads (an exempt one,
+                            // one of another pair) is still hidden.
                             pair.paths.iter().any(|guarded| {
-                                guarded.len() > path.len() && guarded.starts_with(&path)
+                                guarded.starts_with(&path) || path.starts_with(guarded)
                             })
                         })
                         .map(|pair| (path.clone(), pair.clone()))
