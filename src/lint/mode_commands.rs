@@ -80,8 +80,10 @@ fn mode_words<'w, 'a>(
                     break;
                 }
                 if let Some(mode) = text.strip_prefix("--mode=") {
-                    let start = word.range.end - mode.len();
-                    found.push((word, Some(start..word.range.end), target));
+                    // Point at the mode itself when the word is written unquoted.
+                    let sub = (word.range.len() == text.len())
+                        .then(|| word.range.end - mode.len()..word.range.end);
+                    found.push((word, sub, target));
                 } else if text == "--mode" || text == "-m" {
                     if let Some(next) = words.get(index + 1) {
                         found.push((next, None, target));
@@ -131,7 +133,7 @@ pub fn check_command(words: &[CommandWord<'_>]) -> Vec<ModeProblem> {
         let range = sub_range.clone().unwrap_or_else(|| word.range.clone());
         let text = match &sub_range {
             Some(sub) => &word.text[word.text.len() - sub.len()..],
-            None => word.text,
+            None => word.text.strip_prefix("--mode=").unwrap_or(word.text),
         };
         if let Some(message) = judge(text, target) {
             problems.push(ModeProblem { message, range });
