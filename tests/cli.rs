@@ -307,3 +307,125 @@ fn reserved_lint_commands_never_format() {
         assert_eq!(read(&dir, "a.py"), UGLY_PY, "{command}");
     }
 }
+
+#[test]
+fn quiet_prints_only_findings_and_errors() {
+    let dir = tree(&[
+        ("a.py", UGLY_PY),
+        ("bad.nix", BAD_NIX),
+        ("notes.txt", "x\n"),
+    ]);
+    let output = flakefmt(dir.path(), &["--check", "--quiet", "--verbose"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "--quiet and --verbose conflict"
+    );
+    let output = flakefmt(dir.path(), &["--check", "--quiet", ".", "notes.txt"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("+++ b/a.py"));
+    let err = stderr(&output);
+    assert!(err.contains("bad.nix:2:7"), "{err}");
+    assert!(!err.contains("note:"), "{err}");
+    assert!(!err.contains(" in "), "no summary: {err}");
+}
+
+#[test]
+fn verbose_prints_outcomes_and_the_summary() {
+    let dir = tree(&[("a.py", UGLY_PY), ("b.py", PRETTY_PY), ("bad.nix", BAD_NIX)]);
+    let output = flakefmt(dir.path(), &["--verbose"]);
+    let err = stderr(&output);
+    assert!(err.contains("note: a.py: formatted"), "{err}");
+    assert!(err.contains("note: b.py: unchanged"), "{err}");
+    let summary = err.lines().last().unwrap();
+    assert!(
+        summary.starts_with("1 file formatted, 1 unchanged, 1 failed in "),
+        "{summary}"
+    );
+    fs::write(dir.path().join("a.py"), UGLY_PY).unwrap();
+    let output = flakefmt(dir.path(), &["--check", "--verbose"]);
+    let summary = stderr(&output).lines().last().unwrap().to_string();
+    assert!(
+        summary.starts_with("1 file would be reformatted, 1 unchanged, 1 failed in "),
+        "{summary}"
+    );
+}
+
+#[test]
+fn no_summary_off_a_terminal() {
+    let dir = tree(&[("a.py", UGLY_PY)]);
+    let output = flakefmt(dir.path(), &[]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn print_tree_shows_the_syntax_tree() {
+    let dir = tree(&[("a.nix", OK_NIX), ("bad.nix", BAD_NIX)]);
+    let output = flakefmt(dir.path(), &["--print-tree", "a.nix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("NODE_ATTR_SET"),
+        "{}",
+        stdout(&output)
+    );
+    let output = flakefmt_stdin(
+        dir.path(),
+        &["--print-tree", "--stdin-filepath", "x.nix"],
+        b"[ 1 ]",
+    );
+    assert!(stdout(&output).contains("NODE_LIST"), "{}", stdout(&output));
+    let output = flakefmt(dir.path(), &["--print-ir", "a.nix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = flakefmt(dir.path(), &["--print-tree", "bad.nix"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("bad.nix:2:7"));
+    let output = flakefmt(dir.path(), &["--print-tree", "a.nix", "bad.nix"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    // The formatters may refuse very deep input with a diagnostic (exit 2), but the process
+    // must not die of a stack overflow (a signal, no exit code) or show a raw panic.
+    let depth = 2000;
+    let deep = format!("{}{}\n", "[ ".repeat(depth), "]".repeat(depth));
+    let python = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    let dir = tree(&[("deep.nix", &deep)]);
+    let runs = [
+        flakefmt(dir.path(), &["--check", "--quiet"]),
+        flakefmt_stdin(
+            dir.path(),
+            &["--stdin-filepath", "deep.nix"],
+            deep.as_bytes(),
+        ),
+        flakefmt_stdin(
+            dir.path(),
+            &["--stdin-filepath", "deep.py"],
+            python.as_bytes(),
+        ),
+    ];
+    for output in runs {
+        assert!(
+            matches!(output.status.code(), Some(0..=2)),
+            "{:?}: {}",
+            output.status,
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+        assert!(!stderr(&output).contains("overflow"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_directory_and_a_file_inside_it_are_processed_once() {
+    let dir = tree(&[("a.py", UGLY_PY)]);
+    let output = flakefmt(dir.path(), &["--check", ".", "a.py", "./a.py"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output).matches("+++ b/a.py").count(),
+        1,
+        "{}",
+        stdout(&output)
+    );
+}
