@@ -30,7 +30,8 @@ fn flakefmt_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn flakefmt");
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // flakefmt may exit before reading stdin (a usage error): a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().expect("run flakefmt")
 }
 
