@@ -1,5 +1,8 @@
 //! One module per rule, each starting with its `META` constant.
 
+pub mod build_flags_missing;
+pub mod build_flags_spelling;
+pub mod build_flags_value;
 pub mod committed_backup;
 pub mod committed_result_link;
 pub mod fake_hash_name;
