@@ -30,7 +30,8 @@ fn flakefmt_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn flakefmt");
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // flakefmt may exit before reading stdin (a usage error): a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().expect("run flakefmt")
 }
 
@@ -428,4 +429,93 @@ fn a_directory_and_a_file_inside_it_are_processed_once() {
         "{}",
         stdout(&output)
     );
+}
+
+#[test]
+fn global_git_excludes_and_info_exclude_are_honoured() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join(".config/git")).unwrap();
+    fs::write(home.path().join(".config/git/ignore"), "*.gen.py\n").unwrap();
+    let dir = tree(&[("a.gen.py", UGLY_PY), ("b.py", UGLY_PY), ("c.py", UGLY_PY)]);
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_flakefmt"))
+            .arg("--check")
+            .current_dir(dir.path())
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap()
+    };
+    let diff = stdout(&run());
+    assert!(!diff.contains("a.gen.py"), "{diff}");
+    assert!(diff.contains("+++ b/b.py"), "{diff}");
+    let git_init = Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir.path())
+        .status();
+    if !git_init.is_ok_and(|status| status.success()) {
+        eprintln!("skipping the .git/info/exclude part: git is not installed");
+        return;
+    }
+    fs::write(dir.path().join(".git/info/exclude"), "b.py\n").unwrap();
+    let diff = stdout(&run());
+    assert!(!diff.contains("b.py"), "{diff}");
+    assert!(diff.contains("+++ b/c.py"), "{diff}");
+}
+
+#[test]
+fn explicit_lint_only_files_are_left_alone() {
+    let dir = tree(&[("run.sh", "echo   hi\n"), ("README.md", "#  x\n")]);
+    let output = flakefmt(dir.path(), &["run.sh", "README.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&dir, "run.sh"), "echo   hi\n");
+    assert_eq!(read(&dir, "README.md"), "#  x\n");
+}
+
+#[test]
+fn python_syntax_error_in_a_file_names_line_and_column() {
+    let dir = tree(&[("broken.py", "x = 1\ndef f(:\n    pass\n")]);
+    let output = flakefmt(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("error[syntax_error]"), "{err}");
+    assert!(err.contains("broken.py:2:7"), "{err}");
+    assert_eq!(read(&dir, "broken.py"), "x = 1\ndef f(:\n    pass\n");
+}
+
+#[test]
+fn stdin_edge_cases() {
+    let dir = tree(&[]);
+    // Not UTF-8: an error, nothing on stdout.
+    let output = flakefmt_stdin(dir.path(), &["--stdin-filepath", "a.py"], b"x = '\xff'\n");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("not valid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+    // A file flakefmt does not format comes back unchanged.
+    let output = flakefmt_stdin(dir.path(), &["--stdin-filepath", "notes.txt"], b"x=1\n");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "x=1\n");
+    // The language of an extensionless path comes from the shebang.
+    let output = flakefmt_stdin(
+        dir.path(),
+        &["--stdin-filepath", "bin/tool"],
+        b"#!/usr/bin/env python3\nx=1\n",
+    );
+    assert_eq!(stdout(&output), "#!/usr/bin/env python3\nx = 1\n");
+    // Paths and stdin together are a usage error.
+    let output = flakefmt_stdin(dir.path(), &["--stdin-filepath", "a.py", "b.py"], b"x=1\n");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    // --diff in stdin mode prints the diff and exits 0.
+    let output = flakefmt_stdin(
+        dir.path(),
+        &["--diff", "--stdin-filepath", "a.py"],
+        b"x=1\n",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("+x = 1\n"));
 }

@@ -237,3 +237,46 @@ fn stdin_filepath_chooses_the_configuration() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stdout), LONG_PY_60);
 }
+
+#[test]
+fn nix_width_and_indent_come_from_format_and_the_command_line() {
+    // Fits in 100 columns, not in 10: only the width decides whether it changes.
+    const APPLY: &str = "foo bar baz qux quux corge grault\n";
+    let dir = tree(&[("w.nix", APPLY)]);
+    let check = |args: &[&str]| {
+        let mut all = vec!["--check"];
+        all.extend_from_slice(args);
+        flakefmt(dir.path(), &all)
+    };
+    assert_eq!(
+        check(&[]).status.code(),
+        Some(0),
+        "fits in the default width"
+    );
+    let narrow = check(&["--line-width", "10"]);
+    assert_eq!(narrow.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&narrow.stdout).into_owned();
+    assert!(
+        diff.lines()
+            .any(|line| line.starts_with("+  b") || line.starts_with("+  q")),
+        "{diff}"
+    );
+    let wide_indent = check(&["--line-width", "10", "--indent-width", "4"]);
+    let diff = String::from_utf8_lossy(&wide_indent.stdout).into_owned();
+    assert!(diff.lines().any(|line| line.starts_with("+    ")), "{diff}");
+    fs::write(
+        dir.path().join("flakefmt.toml"),
+        "[format]\nline-width = 10\n",
+    )
+    .unwrap();
+    assert_eq!(
+        check(&[]).status.code(),
+        Some(1),
+        "[format] line-width applies"
+    );
+    assert_eq!(
+        check(&["--line-width", "100"]).status.code(),
+        Some(0),
+        "the command line wins over [format]"
+    );
+}
