@@ -17,6 +17,7 @@ pub mod fix;
 pub mod guard;
 pub mod hash_sites;
 pub mod hashes;
+pub mod mode_commands;
 pub mod nix_syntax;
 pub mod output;
 pub mod registry;
