@@ -144,3 +144,26 @@ fn suppression_comments_silence_a_read() {
     );
     assert!(lint(&source, &LintConfig::default()).is_empty());
 }
+
+#[test]
+fn each_guard_rule_can_be_selected_alone() {
+    let source = MODULE.replace(
+        "  config.networking.hostName = cfg.cluster.name;\n",
+        "  config.networking.hostName = cfg.cluster.name;\n  config.x = with cfg; cluster;\n",
+    );
+    let all = lint(&source, &LintConfig::default());
+    assert_eq!(
+        rules_of(&all),
+        ["guarded_option_access", "unresolvable_with"]
+    );
+    let config = Config::from_toml("[lint]\nselect = [\"unresolvable_with\"]\n").unwrap();
+    assert_eq!(
+        rules_of(&lint(&source, &config.lint)),
+        ["unresolvable_with"]
+    );
+    let config = Config::from_toml("[lint]\nignore = [\"FF302\"]\n").unwrap();
+    assert_eq!(
+        rules_of(&lint(&source, &config.lint)),
+        ["guarded_option_access"]
+    );
+}
