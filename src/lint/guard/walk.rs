@@ -70,7 +70,7 @@ struct Frame {
 struct Ctx {
     scope: Rc<Scope>,
     facts: Rc<Vec<Formula>>,
-    use_site: Option<(Range<usize>, String)>,
+    use_site: Option<Rc<(Range<usize>, String)>>,
     frame: Option<Rc<Frame>>,
     depth: usize,
 }
@@ -332,8 +332,10 @@ impl<'a> Walker<'a> {
     }
 
     fn walk_ident(&mut self, node: &SyntaxNode, ctx: &Ctx) {
-        let name = node.text().to_string();
-        self.use_name(&name, node, range_of(node), ctx, &ctx.scope.clone());
+        let Some(token) = node.first_token() else {
+            return;
+        };
+        self.use_name(token.text(), node, range_of(node), ctx, &ctx.scope.clone());
     }
 
     /// A use of the bare name `name` (an identifier, or `inherit name;` in an attribute set).
@@ -369,7 +371,7 @@ impl<'a> Walker<'a> {
             use_site: ctx
                 .use_site
                 .clone()
-                .or_else(|| Some((use_range, name.to_string()))),
+                .or_else(|| Some(Rc::new((use_range, name.to_string())))),
             ..ctx.clone()
         };
         self.expanding.push(key);
@@ -792,7 +794,7 @@ impl<'a> Walker<'a> {
                     text,
                     path: path.to_vec(),
                     pair: pair.clone(),
-                    use_site: ctx.use_site.clone(),
+                    use_site: ctx.use_site.as_deref().cloned(),
                     guard_expr,
                 },
             );
