@@ -640,3 +640,39 @@ fn committed_result_link_and_backup() {
     assert!(check_file("notes.bak", None, "", FileFacts::default()).is_empty());
     assert!(check_file(".bak", None, "", tracked(0o100644)).is_empty());
 }
+
+#[test]
+fn nix_mode_in_scripts() {
+    // Nix shell strings: positions map back into the .nix file.
+    let source = module(
+        r#"  systemd.services.app.preStart = ''
+    install -d -m 0755 /var/lib/app
+    chmod 0666 /var/lib/app/queue.db
+  '';
+  systemd.services.app.script = "chmod o+w /srv";"#,
+    );
+    assert_eq!(
+        check(&source),
+        [
+            ("nix_mode".to_string(), Severity::Error, "0666".to_string()),
+            ("nix_mode".to_string(), Severity::Error, "o+w".to_string()),
+        ]
+    );
+    // Shell files; `testScript` is not shell; arguments of other commands are not modes.
+    let script =
+        "#!/bin/sh\nset -e\ninstall -Dm4755 tool /usr/local/bin/tool\necho chmod 0777 /x\n";
+    let found = lint_source(
+        Path::new("setup.sh"),
+        Some(Language::Shell),
+        script,
+        &LintConfig::default(),
+        &FileFacts::default(),
+    );
+    let texts: Vec<_> = found
+        .iter()
+        .map(|d| (d.rule.as_str(), &script[d.range.clone()]))
+        .collect();
+    assert_eq!(texts, [("nix_mode", "4755")]);
+    let source = module(r#"  testScript = "machine.succeed('chmod 0777 /srv')";"#);
+    assert_eq!(check(&source), []);
+}

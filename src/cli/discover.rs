@@ -89,14 +89,18 @@ impl LoadedConfig {
         })
     }
 
-    /// Whether `path` (absolute, normalised) matches an `exclude` glob.
-    fn excludes(&self, path: &Path, is_dir: bool) -> bool {
-        path.starts_with(&self.dir)
-            && path != self.dir
-            && self
-                .excludes
-                .matched_path_or_any_parents(path, is_dir)
-                .is_ignore()
+    /// Whether `path` (absolute, normalised) matches an `exclude` glob; with
+    /// `include_parents`, also when one of its directories does.
+    fn excludes(&self, path: &Path, is_dir: bool, include_parents: bool) -> bool {
+        if !path.starts_with(&self.dir) || path == self.dir {
+            return false;
+        }
+        let matched = if include_parents {
+            self.excludes.matched_path_or_any_parents(path, is_dir)
+        } else {
+            self.excludes.matched(path, is_dir)
+        };
+        matched.is_ignore()
     }
 }
 
@@ -144,6 +148,34 @@ impl ConfigStore {
         }
     }
 
+    /// The error of the `--config` file, if it was given and cannot be used (a run stops
+    /// before looking at any file).
+    pub fn explicit_failure(&self) -> Option<Arc<ConfigFailure>> {
+        match &self.explicit {
+            Some(Err(failure)) => Some(Arc::clone(failure)),
+            _ => None,
+        }
+    }
+
+    /// Every configuration file that failed to load so far (each once), in path order.
+    pub fn failures(&self) -> Vec<Arc<ConfigFailure>> {
+        let mut failures: Vec<Arc<ConfigFailure>> = Vec::new();
+        failures.extend(self.explicit_failure());
+        let flakefmt = self.flakefmt.lock().expect("config cache lock");
+        let ruff = self.ruff.lock().expect("ruff cache lock");
+        let found = flakefmt
+            .values()
+            .filter_map(|lookup| lookup.as_ref().err())
+            .chain(ruff.values().filter_map(|lookup| lookup.as_ref().err()));
+        for failure in found {
+            if !failures.iter().any(|known| known.path == failure.path) {
+                failures.push(Arc::clone(failure));
+            }
+        }
+        failures.sort_by(|a, b| a.path.cmp(&b.path));
+        failures
+    }
+
     /// The `flakefmt.toml` that applies to `path` (a file or directory).
     pub fn flakefmt_config(&self, path: &Path) -> FlakefmtLookup {
         if let Some(explicit) = &self.explicit {
@@ -175,10 +207,21 @@ impl ConfigStore {
         found
     }
 
-    /// Whether the configuration's `exclude` globs exclude `path`.
+    /// Whether the configuration's `exclude` globs exclude `path` itself. A walk asks this
+    /// of every entry and prunes excluded directories, so what is below a directory the
+    /// user named is judged from there down (naming an excluded directory processes it).
     pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
         match self.flakefmt_config(path) {
-            Ok(loaded) => loaded.excludes(&normalize(path), is_dir),
+            Ok(loaded) => loaded.excludes(&normalize(path), is_dir, false),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `path` or one of its directories is excluded (`--force-exclude` on a file
+    /// named on the command line or by `--stdin-filepath`).
+    pub fn is_force_excluded(&self, path: &Path) -> bool {
+        match self.flakefmt_config(path) {
+            Ok(loaded) => loaded.excludes(&normalize(path), false, true),
             Err(_) => false,
         }
     }

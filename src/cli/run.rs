@@ -181,6 +181,17 @@ fn detect_language(path: &Path) -> Option<Language> {
 
 /// Processes one file.
 pub fn process_file(candidate: &Candidate, store: &ConfigStore, task: Task) -> FileJob {
+    process_file_with(candidate, task, |language, source, path| {
+        format_text(language, source, path, store)
+    })
+}
+
+/// Processes one file with the given formatter (the seam the tests use to inject a bug).
+fn process_file_with(
+    candidate: &Candidate,
+    task: Task,
+    format: impl FnOnce(Language, &str, &Path) -> Result<String, FormatFailure>,
+) -> FileJob {
     let mut job = FileJob::new(candidate);
     let Some(language) = detect_language(&candidate.path) else {
         job.outcome = Outcome::Skipped(SkipReason::Unsupported);
@@ -213,7 +224,9 @@ pub fn process_file(candidate: &Candidate, store: &ConfigStore, task: Task) -> F
         Ok(source) => source,
         Err(message) => return job.fail(message),
     };
-    let formatted = match format_text(language, &source, &candidate.path, store) {
+    let formatted = match guard::catch(|| format(language, &source, &candidate.path))
+        .unwrap_or_else(|message| Err(FormatFailure::Panic(message)))
+    {
         Ok(formatted) => formatted,
         Err(failure) => {
             job.source = Some(source);
@@ -271,4 +284,38 @@ pub fn process_all(
             .map(|candidate| process_file(candidate, store, task))
             .collect()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_formatter_fails_only_that_file_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x=1\n").unwrap();
+        let candidate = Candidate {
+            path: path.clone(),
+            explicit: true,
+        };
+        let job = process_file_with(&candidate, Task::Write, |_, _, _| {
+            panic!("index out of bounds")
+        });
+        assert_eq!(job.outcome, Outcome::Failed);
+        assert_eq!(job.errors.len(), 1);
+        assert!(
+            job.errors[0].contains("internal error")
+                && job.errors[0].contains("index out of bounds"),
+            "{:?}",
+            job.errors
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x=1\n");
+        // The next file is processed normally.
+        let job = process_file_with(&candidate, Task::Write, |_, source, _| {
+            Ok(source.replace('=', " = "))
+        });
+        assert_eq!(job.outcome, Outcome::Formatted);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
+    }
 }

@@ -1,14 +1,41 @@
 //! Which files a run looks at: explicit files as given, directories walked in parallel
 //! with `ignore` (`.gitignore` even outside a git repository, `.ignore`, global git
-//! excludes, the configuration's `exclude`), hidden directories included, `.git` never,
-//! symlinks never followed.
+//! excludes, the configuration's `exclude`), hidden directories included, `.git` and the
+//! other [`NEVER_WALKED`] directories never, symlinks never followed.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::discover::ConfigStore;
+use super::discover::{ConfigStore, normalize};
+use super::output::display_path;
+
+/// Directories a walk never enters, wherever they are: version control data, and the
+/// environments and caches of tools (a Python virtualenv in `.venv`, direnv's `.direnv`),
+/// which are not the project's sources even when no `.gitignore` says so. `ruff format`
+/// skips the same ones by default. Named on the command line, they are walked.
+pub const NEVER_WALKED: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    ".bzr",
+    ".direnv",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "__pypackages__",
+    "site-packages",
+    "node_modules",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+];
 
 /// A file to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +84,13 @@ pub fn collect(
                 message: "is a symlink; flakefmt never follows symlinks (name its target instead)"
                     .into(),
             }),
-            Ok(metadata) if metadata.is_dir() => roots.push(path.clone()),
+            Ok(metadata) if metadata.is_dir() => {
+                if !(force_exclude && store.is_force_excluded(path)) {
+                    roots.push(path.clone());
+                }
+            }
             Ok(metadata) if metadata.is_file() => {
-                if !(force_exclude && store.is_excluded(path, false)) {
+                if !(force_exclude && store.is_force_excluded(path)) {
                     collected.files.push(Candidate {
                         path: path.clone(),
                         explicit: true,
@@ -75,16 +106,23 @@ pub fn collect(
     if !roots.is_empty() {
         walk(&roots, store, threads, &mut collected);
     }
-    collected.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Sorted as shown (without a leading `./`), so output order is stable.
+    collected
+        .files
+        .sort_by_cached_key(|candidate| display_path(&candidate.path));
     // The same file named twice (or named and found by a walk) is processed once.
-    collected.files.dedup_by(|later, earlier| {
-        if later.path == earlier.path {
-            earlier.explicit |= later.explicit;
-            true
-        } else {
-            false
+    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
+    let mut unique: Vec<Candidate> = Vec::with_capacity(collected.files.len());
+    for candidate in collected.files.drain(..) {
+        match seen.entry(normalize(&candidate.path)) {
+            Entry::Occupied(index) => unique[*index.get()].explicit |= candidate.explicit,
+            Entry::Vacant(slot) => {
+                slot.insert(unique.len());
+                unique.push(candidate);
+            }
         }
-    });
+    }
+    collected.files = unique;
     collected
 }
 
@@ -108,10 +146,15 @@ fn walk(roots: &[PathBuf], store: &Arc<ConfigStore>, threads: usize, collected: 
             if entry.depth() == 0 {
                 return true;
             }
-            if entry.file_name() == ".git" {
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            if is_dir
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| NEVER_WALKED.contains(&name))
+            {
                 return false;
             }
-            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
             !filter_store.is_excluded(entry.path(), is_dir)
         });
     let files = Mutex::new(Vec::new());

@@ -24,6 +24,7 @@ use crate::diagnostic::Severity;
 use crate::lint::guard::GuardOptions;
 use crate::lint::registry;
 use crate::lint::rules::nix_mode::NixModeOptions;
+use crate::lint::shell::options::BuildFlagsOptions;
 
 /// `[lint]` in `flakefmt.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -35,6 +36,10 @@ pub struct LintConfig {
     pub ignore: Vec<String>,
     /// Severity per rule (name or code), replacing the rule's own.
     pub severity: BTreeMap<String, Severity>,
+    /// `[lint.build_flags]`: options of the build-flag rules (`build_flags_missing`,
+    /// `build_flags_spelling`, `build_flags_value`).
+    #[serde(rename = "build_flags")]
+    pub build_flags: BuildFlagsOptions,
     /// `[lint.nix_mode]`: options of `nix_mode`.
     #[serde(rename = "nix_mode")]
     pub nix_mode: NixModeOptions,

@@ -37,7 +37,7 @@ impl Rule for CommittedResultLink {
         }
         out.push(
             META.diagnostic(
-                format!("a symbolic link into the Nix store is committed (`{}` -> `{target}`)", file.path.display()),
+                format!("a symbolic link into the Nix store is committed (to `{target}`)"),
                 0..0,
             )
             .with_help("`git rm --cached` it and add `result*` to `.gitignore`: the target exists only on the machine that built it"),

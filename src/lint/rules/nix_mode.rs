@@ -5,12 +5,14 @@ use std::ops::Range;
 use rnix::{SyntaxKind, SyntaxNode};
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::language::Language;
 use crate::lint::FileContext;
+use crate::lint::mode_commands::{CommandWord, check_command};
 use crate::lint::nix_syntax::{
     attribute_path, binding_key, binding_value, range, static_string, unparen,
 };
 use crate::lint::rule::{FixKind, Rule, RuleMeta};
+use crate::lint::shell::run;
+use crate::lint::shell::snippet::Snippet;
 
 /// Metadata of `nix_mode`.
 pub const META: RuleMeta = RuleMeta {
@@ -19,8 +21,8 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a file mode in Nix that is an integer, unsafe, or not the required `0644`/`0755`",
     severity: Severity::Error,
     fix: FixKind::SafeAndUnsafe,
-    languages: &[Language::Nix],
-    nix_kinds: &[SyntaxKind::NODE_ATTRPATH_VALUE],
+    languages: run::SHELL_HOSTS,
+    nix_kinds: &[SyntaxKind::NODE_ATTRPATH_VALUE, SyntaxKind::NODE_STRING],
     any_file: false,
 };
 
@@ -326,12 +328,43 @@ fn check_tmpfiles_line(string: &SyntaxNode, file: &FileContext<'_>, out: &mut Ve
     }
 }
 
+/// The script side: `chmod`, `install -m`, `mkdir -m` in shell text (scripts, Nix shell
+/// strings, Markdown fences, CI YAML, recipes).
+fn check_snippet(snippet: &Snippet, out: &mut Vec<Diagnostic>) {
+    for command in crate::lint::shell::bash::commands(&snippet.text) {
+        let words: Vec<CommandWord<'_>> = command
+            .words
+            .iter()
+            .map(|word| CommandWord {
+                text: &word.text,
+                range: word.range.clone(),
+                dynamic: word.dynamic,
+            })
+            .collect();
+        for problem in check_command(&words) {
+            out.push(META.diagnostic(problem.message, snippet.map.range(problem.range)));
+        }
+    }
+}
+
 impl Rule for NixMode {
+    fn check_file(&self, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        for snippet in run::file_snippets(file) {
+            check_snippet(&snippet, out);
+        }
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check_node(&self, node: &SyntaxNode, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        if node.kind() == SyntaxKind::NODE_STRING {
+            if let Some(snippet) = run::nix_snippet(node) {
+                check_snippet(&snippet, out);
+            }
+            return;
+        }
         let Some(last) = binding_key(node).pop().flatten() else {
             return;
         };
