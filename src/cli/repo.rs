@@ -27,6 +27,9 @@ pub struct Repositories {
     /// Top level per directory asked about (`None`: not in a repository).
     tops: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     indexes: Mutex<HashMap<PathBuf, std::sync::Arc<Index>>>,
+    /// Held while git writes an index: files are fixed in parallel, and concurrent
+    /// `git update-index` runs in one repository fail on its `index.lock`.
+    index_writes: Mutex<()>,
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
