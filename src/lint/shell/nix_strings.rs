@@ -66,8 +66,14 @@ fn is_shell_binding(binding: &SyntaxNode, value: &SyntaxNode) -> bool {
     if binding.last_child().as_ref() != Some(value) {
         return false;
     }
-    let path = attribute_path(binding);
-    let Some(name) = path.last() else {
+    // The binding's own last name first: most strings are ruled out without building the
+    // whole path.
+    let Some(name) = binding
+        .children()
+        .find(|child| child.kind() == SyntaxKind::NODE_ATTRPATH)
+        .and_then(|path| path.children().last())
+        .map(|name| name.text().to_string())
+    else {
         return false;
     };
     match name.as_str() {
@@ -78,6 +84,7 @@ fn is_shell_binding(binding: &SyntaxNode, value: &SyntaxNode) -> bool {
             .and_then(|set| applied_function(&set))
             .is_some_and(|(function, index)| function == "writeShellApplication" && index == 0),
         _ if SYSTEMD_SCRIPTS.contains(&name.as_str()) => {
+            let path = attribute_path(binding);
             let n = path.len();
             n >= 4 && path[n - 4] == "systemd" && path[n - 3] == "services"
                 || n >= 5
