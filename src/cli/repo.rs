@@ -182,6 +182,10 @@ pub fn set_executable(
             } else {
                 "--chmod=-x"
             };
+            let _writing = repositories
+                .index_writes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             let status = Command::new("git")
                 .arg("-C")
                 .arg(&index.top)
