@@ -172,6 +172,16 @@ fn assert_guards_its_body() {
 }
 
 #[test]
+fn assert_msg_is_its_condition() {
+    let source = module(
+        "assert lib.assertMsg cfg.enableCluster \"needs the cluster\"; { x = cfg.cluster.name; }",
+    );
+    assert!(unguarded(&source).is_empty());
+    let source = module("assert lib.assertMsg cfg.enable \"needs sky\"; { x = cfg.cluster.name; }");
+    assert_eq!(unguarded(&source), ["cfg.cluster.name"]);
+}
+
+#[test]
 fn throw_and_warn_functions() {
     let source = module(
         "{ x = lib.throwIf (!cfg.enableCluster) \"no cluster\" cfg.cluster.name; \
@@ -521,6 +531,29 @@ fn bool_declared_with_mkoption_infers_a_pair() {
 }
 "#;
     assert_eq!(unguarded(source), ["config.services.sky.webUI.port"]);
+}
+
+#[test]
+fn declaration_spellings() {
+    // `options = { services.sky = …; }`, a bool type under `with lib.types;`, a submodule
+    // option as the guarded member, and a non-boolean `enable…` that guards nothing.
+    let source = r#"{ config, lib, ... }:
+let
+  cfg = config.services.sky;
+in
+{
+  options = {
+    services.sky = with lib.types; {
+      enableCluster = lib.mkOption { type = bool; default = false; };
+      cluster = lib.mkOption { type = submodule { options.name = lib.mkOption { }; }; };
+      enableLogs = lib.mkOption { type = str; };
+      logs = lib.mkOption { };
+    };
+  };
+  config.x = [ cfg.cluster.name cfg.logs ];
+}
+"#;
+    assert_eq!(unguarded(source), ["cfg.cluster.name"]);
 }
 
 #[test]

@@ -892,6 +892,15 @@ impl<'a> Walker<'a> {
                     }
                 }
             }
+            SyntaxKind::NODE_APPLY => {
+                // `lib.assertMsg C "…"` is C (or a throw): `assert assertMsg C "…"; body`.
+                if let Some((head, args)) = application_spine(&node)
+                    && args.len() >= 2
+                    && matches!(resolve_expr(&head, scope), Resolved::LibFn(name) if name == "assertMsg")
+                {
+                    return self.formula(&args[0], scope, depth + 1);
+                }
+            }
             SyntaxKind::NODE_IF_ELSE => {
                 if let Some(if_else) = ast::IfElse::cast(node.clone())
                     && let (Some(c), Some(t), Some(e)) =
