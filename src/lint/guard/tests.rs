@@ -116,6 +116,16 @@ fn optional_functions_guard_their_second_argument() {
 }
 
 #[test]
+fn pipes_are_calls() {
+    let source = module("{ x = cfg.cluster.name |> lib.optional cfg.enableCluster; }");
+    assert!(unguarded(&source).is_empty());
+    let source = module("{ x = lib.mkIf cfg.enableCluster <| { y = cfg.cluster.name; }; }");
+    assert!(unguarded(&source).is_empty());
+    let source = module("{ x = cfg.cluster.name |> lib.optional cfg.enable; }");
+    assert_eq!(unguarded(&source), ["cfg.cluster.name"]);
+}
+
+#[test]
 fn merge_and_priorities_are_transparent() {
     let source = module(
         "lib.mkIf cfg.enableCluster (lib.mkMerge [ { a = lib.mkDefault cfg.cluster.name; } \
@@ -420,6 +430,10 @@ fn rec_attrset_bindings() {
     let found = check_with(&source, &GuardOptions::default());
     assert_eq!(&source[found[0].range.clone()], "c.port");
     assert!(source[..found[0].range.start].ends_with("z = [ "));
+    let source = module("rec { inherit (cfg.cluster) name; x = [ name ]; }");
+    assert_eq!(unguarded(&source), ["name"]);
+    let found = check_with(&source, &GuardOptions::default());
+    assert!(source[..found[0].range.start].ends_with("x = [ "));
 }
 
 #[test]
