@@ -840,11 +840,10 @@ impl<'a> Lower<'a> {
         let parts = Parts::new(node);
         Ok({
             let open = self.leaf(&parts.token(TOKEN_L_BRACK)?)?;
-            let inner: Vec<SyntaxElement> = parts
-                .iter()
-                .filter(|p| p.as_node().is_some())
-                .cloned()
-                .collect();
+            let mut inner: Vec<SyntaxElement> = Vec::new();
+            for part in parts.iter().filter_map(|p| p.as_node()) {
+                flatten_or_items(part, &mut inner);
+            }
             let items = self.items(&inner, |this, n| this.term(n))?;
             let close = self.leaf(&parts.token(TOKEN_R_BRACK)?)?;
             Expr::Term(Term::List(open, items, close))
@@ -1033,6 +1032,21 @@ impl<'a> Lower<'a> {
             Expr::Let(let_, items, in_, Box::new(body))
         })
     }
+}
+
+/// List items: rnix parses `[ a or b ]` as the items `(a or)` and `b` (an application of
+/// the identifier `or`), nixfmt as three items `a`, `or`, `b`. An application can only be
+/// a list item in that case, so flatten it back.
+fn flatten_or_items(node: &SyntaxNode, out: &mut Vec<SyntaxElement>) {
+    if node.kind() == NODE_APPLY {
+        let children: Vec<SyntaxNode> = node.children().collect();
+        if let [function, argument] = children.as_slice() {
+            flatten_or_items(function, out);
+            flatten_or_items(argument, out);
+            return;
+        }
+    }
+    out.push(SyntaxElement::Node(node.clone()));
 }
 
 /// Builds `f a`, re-associating rnix's `x or` primary (an application nested as an
