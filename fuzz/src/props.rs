@@ -1,0 +1,149 @@
+//! Properties checked on every fuzz input, and replayed by `tests/fuzz_regressions.rs`.
+//!
+//! This file depends only on `flakefmt` and `rnix`, so the main crate's tests can include
+//! it with `#[path]`. Each check returns `Err(description)` for a property violation; a
+//! panic inside flakefmt propagates (the fuzzer reports it as a crash, the test fails).
+
+use flakefmt::diagnostic::{Diagnostic, INTERNAL_ERROR};
+use flakefmt::nix::NixFormatOptions;
+use rnix::{SyntaxKind, SyntaxNode};
+
+/// The formatting options one input is checked with: the defaults always, and one variant
+/// picked by the input's length, so narrow widths, indent 4 and `strict` are covered too
+/// (deterministically, so a replay checks exactly what the fuzzer checked).
+pub fn option_sets(data: &[u8]) -> Vec<NixFormatOptions> {
+    let default = NixFormatOptions::default();
+    let variant = match data.len() % 3 {
+        0 => NixFormatOptions {
+            width: 20,
+            indent: 4,
+            strict: false,
+        },
+        1 => NixFormatOptions {
+            strict: true,
+            ..default
+        },
+        _ => NixFormatOptions {
+            width: 1,
+            indent: 1,
+            strict: false,
+        },
+    };
+    vec![default, variant]
+}
+
+/// The Nix formatter's properties on one input:
+/// - no panic (checked by whoever calls this);
+/// - input that does not parse is rejected with at least one syntax error;
+/// - input that parses is formatted, unless the formatter reports a clear error (one that
+///   is not an internal error: e.g. nesting too deep);
+/// - the output parses, has the same significant tokens (everything but whitespace,
+///   comments and string contents, whose indentation may change) and as many comments;
+/// - formatting the output again gives the output.
+pub fn check_nix_format(data: &[u8]) -> Result<(), String> {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return Ok(()); // The CLI rejects non-UTF-8 before the formatter sees it.
+    };
+    for options in option_sets(data) {
+        check_nix_format_with(source, &options)?;
+    }
+    Ok(())
+}
+
+/// [`check_nix_format`] with one set of options.
+pub fn check_nix_format_with(source: &str, options: &NixFormatOptions) -> Result<(), String> {
+    let parsed = flakefmt::nix::parse::parse(source);
+    let formatted = flakefmt::nix::format_source(source, options);
+    let (parsed, output) = match (parsed, formatted) {
+        (Err(_), Err(diagnostics)) => {
+            return if diagnostics.is_empty() {
+                Err("input that does not parse gave no diagnostic".into())
+            } else {
+                Ok(())
+            };
+        }
+        (Err(_), Ok(_)) => return Err("input that does not parse was formatted".into()),
+        (Ok(_), Err(diagnostics)) => {
+            return match diagnostics.iter().find(|d| is_internal(d)) {
+                Some(internal) => Err(format!(
+                    "{options:?}: internal error on valid input: {}",
+                    internal.message
+                )),
+                None if diagnostics.is_empty() => {
+                    Err("valid input was refused without a diagnostic".into())
+                }
+                None => Ok(()), // a clear, deliberate error (e.g. nesting too deep)
+            };
+        }
+        (Ok(parsed), Ok(output)) => (parsed, output),
+    };
+    let reparsed = flakefmt::nix::parse::parse(&output).map_err(|errors| {
+        format!(
+            "{options:?}: output does not parse ({}):\n{output}",
+            errors[0].message
+        )
+    })?;
+    let (before, after) = (
+        significant_tokens(&parsed.root),
+        significant_tokens(&reparsed.root),
+    );
+    if before != after {
+        let at = before
+            .iter()
+            .zip(&after)
+            .position(|(a, b)| a != b)
+            .unwrap_or(before.len().min(after.len()));
+        return Err(format!(
+            "{options:?}: output has other tokens: first difference at token {at}: {:?} became {:?}\noutput:\n{output}",
+            before.get(at),
+            after.get(at)
+        ));
+    }
+    let (comments_before, comments_after) =
+        (count_comments(&parsed.root), count_comments(&reparsed.root));
+    if comments_before != comments_after {
+        return Err(format!(
+            "{options:?}: {comments_before} comments became {comments_after}:\n{output}"
+        ));
+    }
+    match flakefmt::nix::format_source(&output, options) {
+        Ok(again) if again == output => Ok(()),
+        Ok(again) => Err(format!(
+            "{options:?}: not idempotent:\nfirst:\n{output}\nsecond:\n{again}"
+        )),
+        Err(diagnostics) => Err(format!(
+            "{options:?}: formatting the output failed: {}",
+            diagnostics
+                .first()
+                .map(|d| d.message.as_str())
+                .unwrap_or("(no diagnostic)")
+        )),
+    }
+}
+
+fn is_internal(diagnostic: &Diagnostic) -> bool {
+    diagnostic.rule == INTERNAL_ERROR
+}
+
+/// Every token but whitespace, comments and string contents, as (kind, text).
+pub fn significant_tokens(root: &SyntaxNode) -> Vec<(SyntaxKind, String)> {
+    root.descendants_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter(|token| {
+            !matches!(
+                token.kind(),
+                SyntaxKind::TOKEN_WHITESPACE
+                    | SyntaxKind::TOKEN_COMMENT
+                    | SyntaxKind::TOKEN_STRING_CONTENT
+            )
+        })
+        .map(|token| (token.kind(), token.text().to_string()))
+        .collect()
+}
+
+fn count_comments(root: &SyntaxNode) -> usize {
+    root.descendants_with_tokens()
+        .filter_map(|element| element.into_token())
+        .filter(|token| token.kind() == SyntaxKind::TOKEN_COMMENT)
+        .count()
+}
