@@ -90,6 +90,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        self.lint.validate()?;
         if self.format.line_width == 0 {
             return Err(ConfigError {
                 message: "format.line-width must be at least 1".into(),

@@ -1,13 +1,27 @@
-//! The lint engine and the flake rules. (Issue 4 builds this out.)
+//! The lint engine and the flake rules.
+//!
+//! - [`rule`]: the [`Rule`] trait and its [`RuleMeta`] constant;
+//! - [`registry`]: the one list of rules, lookups by name and code, the embedded docs;
+//! - [`engine`]: [`Linter`] runs the enabled rules over one file, Nix rules in a single
+//!   walk of the parse shared with the formatter; [`lint_source`] for one-off use;
+//! - [`suppress`]: `# flakefmt: allow(rule)` comments; [`fix`]: applying fixes;
+//! - [`config`]: `[lint]` in `flakefmt.toml`; [`output`]: the renderers (human, concise,
+//!   json, github, sarif);
+//! - [`rules`]: one module per rule; [`hashes`]: the hash encodings the hash rules use.
 
-use serde::Deserialize;
+pub mod config;
+pub mod context;
+pub mod engine;
+pub mod fix;
+pub mod hashes;
+pub mod output;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod suppress;
 
-/// `[lint]` in `flakefmt.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LintConfig {
-    /// Rule names to run (default: all).
-    pub select: Option<Vec<String>>,
-    /// Rule names not to run.
-    pub ignore: Vec<String>,
-}
+pub use config::LintConfig;
+pub use context::{FileContext, FileFacts};
+pub use engine::{FileInput, Linter, lint_source};
+pub use fix::{FixOutcome, FixResult, apply_fixes};
+pub use rule::{FixKind, Rule, RuleMeta};
