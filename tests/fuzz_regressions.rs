@@ -50,7 +50,11 @@ fn replay(inputs: &[PathBuf], check: fn(&[u8]) -> Result<(), String>) {
 #[test]
 fn nix_format_regressions_and_seed_corpus() {
     let mut inputs = Vec::new();
-    files_under(&root().join("fuzz/regressions/nix_format"), &|_| true, &mut inputs);
+    files_under(
+        &root().join("fuzz/regressions/nix_format"),
+        &|_| true,
+        &mut inputs,
+    );
     let regressions = inputs.len();
     assert!(regressions > 0, "fuzz/regressions/nix_format is empty");
     files_under(
@@ -60,6 +64,29 @@ fn nix_format_regressions_and_seed_corpus() {
     );
     inputs.sort();
     replay(&inputs, props::check_nix_format);
+    eprintln!(
+        "replayed {} inputs ({regressions} regressions)",
+        inputs.len()
+    );
+}
+
+#[test]
+fn lint_fix_regressions_and_seed_corpus() {
+    let mut inputs = Vec::new();
+    files_under(
+        &root().join("fuzz/regressions/lint_fix"),
+        &|_| true,
+        &mut inputs,
+    );
+    let regressions = inputs.len();
+    assert!(regressions > 0, "fuzz/regressions/lint_fix is empty");
+    files_under(
+        &root().join("tests"),
+        &|path| path.extension().is_some_and(|e| e == "nix"),
+        &mut inputs,
+    );
+    inputs.sort();
+    replay(&inputs, props::check_lint_fix);
     eprintln!(
         "replayed {} inputs ({regressions} regressions)",
         inputs.len()

@@ -147,3 +147,53 @@ fn count_comments(root: &SyntaxNode) -> usize {
         .filter(|token| token.kind() == SyntaxKind::TOKEN_COMMENT)
         .count()
 }
+
+/// The lint fixes' properties on one input (as Nix): no panic, and when the input parses,
+/// the fixed source (safe and unsafe fixes, with and without formatting afterwards) still
+/// parses, and every remaining finding points inside the fixed source.
+pub fn check_lint_fix(data: &[u8]) -> Result<(), String> {
+    use flakefmt::language::Language;
+    use flakefmt::lint::{FileFacts, FileInput, LintConfig, Linter};
+
+    let Ok(source) = std::str::from_utf8(data) else {
+        return Ok(());
+    };
+    let Ok(parsed) = flakefmt::nix::parse::parse(source) else {
+        return Ok(()); // no rule runs on a file that does not parse
+    };
+    let config = LintConfig::default(); // every rule
+    let linter = Linter::new(&config);
+    let facts = FileFacts::default();
+    let input = FileInput {
+        path: std::path::Path::new("fuzz.nix"),
+        language: Some(Language::Nix),
+        source,
+        nix: Some(&parsed),
+        facts: &facts,
+    };
+    let format = NixFormatOptions::default();
+    for (allow_unsafe, format) in [(false, None), (true, None), (true, Some(&format))] {
+        let result = linter.fix(&input, allow_unsafe, format);
+        if let Err(errors) = flakefmt::nix::parse::parse(&result.source) {
+            return Err(format!(
+                "unsafe={allow_unsafe} format={}: fixed source does not parse ({}):\n{}",
+                format.is_some(),
+                errors[0].message,
+                result.source
+            ));
+        }
+        if let Some(bad) = result
+            .remaining
+            .iter()
+            .find(|d| d.range.start > d.range.end || d.range.end > result.source.len())
+        {
+            return Err(format!(
+                "finding `{}` points outside the fixed source ({:?}, {} bytes)",
+                bad.rule,
+                bad.range,
+                result.source.len()
+            ));
+        }
+    }
+    Ok(())
+}
