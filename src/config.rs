@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::lint::LintConfig;
+use crate::python::{IndentStyle, LineEnding, PythonFormatOptions, PythonVersion, QuoteStyle};
 
 /// The file name flakefmt looks for, walking up from each path.
 pub const CONFIG_FILE_NAME: &str = "flakefmt.toml";
@@ -64,6 +65,75 @@ pub struct PythonConfig {
     pub skip_magic_trailing_comma: Option<bool>,
     /// ruff's `format.docstring-code-format`.
     pub docstring_code_format: Option<bool>,
+    /// ruff's `format.docstring-code-line-width` (a number; ruff's default is `dynamic`).
+    pub docstring_code_line_width: Option<u16>,
+    /// ruff's `preview` for the formatter.
+    pub preview: Option<bool>,
+}
+
+impl PythonConfig {
+    /// Applies the keys that are set onto `options` (over what the ruff configuration said).
+    pub fn apply(&self, options: &mut PythonFormatOptions) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr<Err = String>>(
+            value: &Option<String>,
+            key: &str,
+        ) -> Result<Option<T>, ConfigError> {
+            value
+                .as_deref()
+                .map(|text| {
+                    text.parse().map_err(|error| ConfigError {
+                        message: format!("python.{key}: {error}"),
+                    })
+                })
+                .transpose()
+        }
+        if let Some(value) = self.line_length {
+            if !(1..=320).contains(&value) {
+                return Err(ConfigError {
+                    message: "python.line-length must be between 1 and 320".into(),
+                });
+            }
+            options.line_length = value;
+        }
+        if let Some(value) = self.indent_width {
+            if !(1..=16).contains(&value) {
+                return Err(ConfigError {
+                    message: "python.indent-width must be between 1 and 16".into(),
+                });
+            }
+            options.indent_width = value;
+        }
+        if let Some(value) = parse::<PythonVersion>(&self.target_version, "target-version")? {
+            options.target_version = value;
+        }
+        if let Some(value) = parse::<QuoteStyle>(&self.quote_style, "quote-style")? {
+            options.quote_style = value;
+        }
+        if let Some(value) = parse::<IndentStyle>(&self.indent_style, "indent-style")? {
+            options.indent_style = value;
+        }
+        if let Some(value) = parse::<LineEnding>(&self.line_ending, "line-ending")? {
+            options.line_ending = value;
+        }
+        if let Some(value) = self.skip_magic_trailing_comma {
+            options.skip_magic_trailing_comma = value;
+        }
+        if let Some(value) = self.docstring_code_format {
+            options.docstring_code_format = value;
+        }
+        if let Some(value) = self.docstring_code_line_width {
+            if !(1..=320).contains(&value) {
+                return Err(ConfigError {
+                    message: "python.docstring-code-line-width must be between 1 and 320".into(),
+                });
+            }
+            options.docstring_code_line_width = Some(value);
+        }
+        if let Some(value) = self.preview {
+            options.preview = value;
+        }
+        Ok(())
+    }
 }
 
 /// A configuration file that could not be used.
@@ -101,6 +171,7 @@ impl Config {
                 message: "format.indent-width must be between 1 and 16".into(),
             });
         }
+        self.python.apply(&mut PythonFormatOptions::default())?;
         Ok(())
     }
 }
@@ -121,5 +192,21 @@ mod tests {
     fn unknown_keys_are_named() {
         let error = Config::from_toml("[format]\nline-widht = 80\n").unwrap_err();
         assert!(error.message.contains("line-widht"), "{}", error.message);
+    }
+
+    #[test]
+    fn bad_python_values_are_errors() {
+        let error = Config::from_toml("[python]\nquote-style = \"curly\"\n").unwrap_err();
+        assert!(
+            error.message.contains("python.quote-style"),
+            "{}",
+            error.message
+        );
+        let config =
+            Config::from_toml("[python]\nline-length = 60\nindent-style = \"tab\"\n").unwrap();
+        let mut options = PythonFormatOptions::default();
+        config.python.apply(&mut options).unwrap();
+        assert_eq!(options.line_length, 60);
+        assert_eq!(options.indent_style, IndentStyle::Tab);
     }
 }

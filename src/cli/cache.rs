@@ -41,6 +41,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
+use flakefmt::Language;
+
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 16] = b"flakefmt-cache\n\0";
 /// Bumped whenever the layout changes.
@@ -153,6 +155,47 @@ fn crate_config_name() -> &'static str {
     flakefmt::config::CONFIG_FILE_NAME
 }
 
+/// Opens the cache for a run over `paths`: the project root is found from the first path
+/// (or the current directory). `None` when there is no cache directory (no `HOME`) or it
+/// would lie inside the project.
+pub fn open_for_run(paths: &[PathBuf]) -> Option<Cache> {
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let start = std::path::absolute(first).ok()?;
+    let start = if start.is_dir() {
+        start
+    } else {
+        start.parent()?.to_path_buf()
+    };
+    Cache::open(&find_project_root(&start), &cache_home()?)
+}
+
+/// Ends a run: with `verbose`, says how many files the cache answered (and why an old cache
+/// was discarded); writes the cache back. A cache that cannot be written is only mentioned
+/// with `verbose`: it never changes the outcome of a run.
+pub fn finish(cache: Cache, verbose: bool) {
+    let mut notes = String::new();
+    if let Some(reason) = &cache.discarded {
+        notes.push_str(&super::output::note_line(&format!(
+            "cache {} ignored: {reason}",
+            cache.path().display()
+        )));
+    }
+    notes.push_str(&super::output::note_line(&format!(
+        "{} cached (clean in an earlier run, unchanged since, not read)",
+        cache.hits()
+    )));
+    let path = cache.path().to_path_buf();
+    if let Err(error) = cache.save() {
+        notes.push_str(&super::output::note_line(&format!(
+            "could not write the cache {}: {error}",
+            path.display()
+        )));
+    }
+    if verbose {
+        let _ = io::stderr().lock().write_all(notes.as_bytes());
+    }
+}
+
 /// What the cache knows of a file's state on disk, from one `stat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStamp {
@@ -192,7 +235,7 @@ struct Entry {
 
 /// What a run learned about one file, to be recorded.
 #[derive(Debug, Clone, Copy)]
-pub struct Outcome {
+pub struct Learned {
     /// The format key under which the file was already formatted, if it was.
     pub format_clean: Option<u64>,
     /// The lint key under which the file had no finding, if it was linted and had none.
@@ -208,7 +251,7 @@ pub struct Cache {
     generation: u32,
     started: SystemTime,
     entries: HashMap<Vec<u8>, Entry>,
-    recorded: Mutex<Vec<(Vec<u8>, FileStamp, Outcome)>>,
+    recorded: Mutex<Vec<(Vec<u8>, FileStamp, Learned)>>,
     hits: AtomicUsize,
     dirty: AtomicBool,
     /// Why the cache on disk was not used, for `--verbose`.
@@ -267,6 +310,15 @@ impl Cache {
         self.hits.load(Ordering::Relaxed)
     }
 
+    /// The format key of a file of `language` formatted with `options` by this build.
+    pub fn format_key(&self, language: Language, options: &impl std::fmt::Debug) -> u64 {
+        Fingerprint::new()
+            .bytes(&self.build.to_le_bytes())
+            .bytes(language.name().as_bytes())
+            .debug(options)
+            .key()
+    }
+
     fn key_of(&self, path: &Path) -> Vec<u8> {
         let absolute;
         let path = if path.is_absolute() {
@@ -312,7 +364,7 @@ impl Cache {
     /// Records what this run learned about `path`, read in the state `stamp`. Nothing is
     /// recorded for a file modified within [`RACY_MARGIN`] of the start of the run, nor
     /// for an outcome with nothing clean in it.
-    pub fn record(&self, path: &Path, stamp: &FileStamp, outcome: Outcome) {
+    pub fn record(&self, path: &Path, stamp: &FileStamp, outcome: Learned) {
         if outcome.format_clean.is_none() && outcome.lint_clean.is_none() {
             return;
         }
@@ -517,7 +569,7 @@ mod tests {
         FileStamp::of(&fs::symlink_metadata(path).unwrap())
     }
 
-    const CLEAN: Outcome = Outcome {
+    const CLEAN: Learned = Learned {
         format_clean: Some(42),
         lint_clean: Some(7),
     };
@@ -654,7 +706,7 @@ mod tests {
         cache.record(&file, &stamp(&file), CLEAN);
         cache.save().unwrap();
         let cache = Cache::open(project.path(), home.path()).unwrap();
-        let format_only = Outcome {
+        let format_only = Learned {
             format_clean: Some(42),
             lint_clean: None,
         };

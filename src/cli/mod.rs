@@ -1,12 +1,132 @@
 //! Command line: arguments, walking, the parallel run, output, safe writes. (Issue 2.)
+//!
+//! - `args`: the grammar (clap).
+//! - `discover`: finding and caching `flakefmt.toml` and ruff configurations.
+//! - `walk`: which files a run looks at.
+//! - `run`: the per-file pipeline ([`run::FileJob`]), in parallel.
+//! - `report`: printing results in path order; the exit code.
+//! - `output`: diffs, diagnostics, colour.
+//! - `write`: atomic writes.
+//! - `cache`: the per-file cache (files clean last time are skipped unread).
+//! - `stdin`: `--stdin-filepath`.
+//! - `debug`: `--print-tree` / `--print-ir`.
 
-// Until the run loop calls it (issue 6 hooks it in once the CLI lands).
-#[allow(dead_code)]
-mod cache;
+pub mod args;
+pub mod cache;
+pub mod debug;
+pub mod discover;
+pub mod guard;
+pub mod output;
+pub mod report;
+pub mod run;
+pub mod stdin;
+pub mod walk;
+pub mod write;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+use discover::{CliOverrides, ConfigStore};
+use output::Style;
+use report::{Exit, Reporter, Verbosity};
+use run::Task;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let exit = run_cli(cli);
+    ExitCode::from(exit as u8)
+}
+
+fn run_cli(cli: Cli) -> Exit {
+    let started = Instant::now();
+    let global = cli.global;
+    let fmt = match cli.command {
+        None => cli.fmt,
+        Some(Command::Fmt(sub)) => cli.fmt.merged(sub),
+        Some(Command::Lint(_) | Command::Check(_) | Command::Rule(_)) => {
+            eprint!(
+                "{}",
+                output::error_line(
+                    "this command arrives with the lint engine; it is not available in this build (use `flakefmt fmt --check`)",
+                    Style::new(global.color).color_stderr,
+                )
+            );
+            return Exit::Errors;
+        }
+    };
+    let task = if fmt.check {
+        Task::Check
+    } else if fmt.diff {
+        Task::Diff
+    } else {
+        Task::Write
+    };
+    let style = Style::new(global.color);
+    let store = Arc::new(ConfigStore::new(
+        global.config.as_deref(),
+        CliOverrides {
+            line_width: global.line_width.map(usize::from),
+            indent_width: global.indent_width.map(usize::from),
+            strict: global.strict,
+        },
+    ));
+    guard::install_hook();
+
+    if global.print_tree || global.print_ir {
+        return debug::run(&global, &fmt.paths, &store, style);
+    }
+    if let Some(path) = &global.stdin_filepath {
+        if !fmt.paths.is_empty() {
+            eprint!(
+                "{}",
+                output::error_line(
+                    "--stdin-filepath reads stdin; do not also pass paths",
+                    style.color_stderr
+                )
+            );
+            return Exit::Errors;
+        }
+        return stdin::run(path, &store, task, global.force_exclude, style);
+    }
+
+    let threads = global
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let paths = if fmt.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        fmt.paths
+    };
+    let collected = walk::collect(&paths, &store, global.force_exclude, threads);
+    let verbosity = Verbosity {
+        quiet: global.quiet,
+        verbose: global.verbose,
+    };
+    let mut reporter = Reporter::new(style, verbosity, task);
+    reporter.walk_errors(&collected.errors);
+    let cache = (!global.no_cache)
+        .then(|| cache::open_for_run(&paths))
+        .flatten();
+    match run::process_all(&collected.files, &store, task, threads, cache.as_ref()) {
+        Ok(jobs) => {
+            for job in &jobs {
+                reporter.job(job);
+            }
+        }
+        Err(message) => {
+            eprint!("{}", output::error_line(&message, style.color_stderr));
+            return Exit::Errors;
+        }
+    }
+    if let Some(cache) = cache {
+        cache::finish(cache, global.verbose);
+    }
+    reporter.finish(started.elapsed())
 }

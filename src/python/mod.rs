@@ -1,59 +1,166 @@
 //! Python: a thin adapter over `ruff_python_formatter` (the engine of `ruff format`).
 //! No ruff types leak out of this module.
+//!
+//! - [`options`]: the resolved settings of one file ([`PythonFormatOptions`]).
+//! - [`ruff_config`]: reading the settings a ruff user already has (`ruff.toml`,
+//!   `.ruff.toml`, `pyproject.toml`'s `[tool.ruff]`) from their text.
 
-use ruff_python_formatter::{PyFormatOptions, format_module_source};
+pub mod options;
+pub mod ruff_config;
 
-use crate::diagnostic::Diagnostic;
+use ruff_formatter::printer::LineEnding as RuffLineEnding;
+use ruff_formatter::{IndentStyle as RuffIndentStyle, IndentWidth, LineWidth};
+use ruff_python_formatter::{
+    DocstringCode, DocstringCodeLineWidth, MagicTrailingComma, PreviewMode, PyFormatOptions,
+    QuoteStyle as RuffQuoteStyle, format_module_source,
+};
 
-/// Resolved options for formatting one Python file, with ruff's defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PythonFormatOptions {
-    /// Stub file (`.pyi`) rules.
-    pub stub: bool,
-    /// `line-length`, default 88.
-    pub line_length: u16,
-    /// `indent-width`, default 4.
-    pub indent_width: u8,
-}
+pub use options::{IndentStyle, LineEnding, PythonFormatOptions, PythonVersion, QuoteStyle};
 
-impl Default for PythonFormatOptions {
-    fn default() -> Self {
-        PythonFormatOptions {
-            stub: false,
-            line_length: 88,
-            indent_width: 4,
-        }
-    }
-}
+use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 
-/// Formats a Python source. A syntax error comes back as a diagnostic with its range.
+/// Formats a Python source exactly as `ruff format` 0.17.6 does with the same settings.
+///
+/// A syntax error comes back as a diagnostic with its range (the file must then be left
+/// untouched); so does an out-of-range option (an internal error at 0..0).
 pub fn format_source(source: &str, options: &PythonFormatOptions) -> Result<String, Diagnostic> {
-    let path = if options.stub { "x.pyi" } else { "x.py" };
-    let mut py_options = PyFormatOptions::from_extension(std::path::Path::new(path));
-    if let Ok(width) = ruff_formatter::LineWidth::try_from(options.line_length) {
-        py_options = py_options.with_line_width(width);
-    }
-    if let Ok(width) = ruff_formatter::IndentWidth::try_from(options.indent_width) {
-        py_options = py_options.with_indent_width(width);
-    }
+    let py_options = to_ruff_options(source, options)?;
     match format_module_source(source, py_options) {
         Ok(printed) => Ok(printed.into_code()),
-        Err(error) => {
-            let range = error
-                .range()
-                .map(|range| usize::from(range.start())..usize::from(range.end()))
-                .unwrap_or(0..0);
-            let rule = if error.range().is_some() {
-                crate::diagnostic::SYNTAX_ERROR
-            } else {
-                crate::diagnostic::INTERNAL_ERROR
-            };
-            Err(Diagnostic::new(
-                rule,
-                crate::diagnostic::Severity::Error,
-                error.to_string(),
-                range,
+        Err(error) => Err(match error.range() {
+            Some(range) => {
+                let message = match &error {
+                    ruff_python_formatter::FormatModuleError::ParseError(parse_error) => {
+                        parse_error.error.to_string()
+                    }
+                    other => other.to_string(),
+                };
+                Diagnostic::syntax_error(
+                    message,
+                    usize::from(range.start())..usize::from(range.end()),
+                )
+            }
+            None => Diagnostic::new(
+                INTERNAL_ERROR,
+                Severity::Error,
+                format!("the Python formatter failed: {error}"),
+                0..0,
+            ),
+        }),
+    }
+}
+
+fn option_error(message: String) -> Diagnostic {
+    Diagnostic::new(INTERNAL_ERROR, Severity::Error, message, 0..0)
+}
+
+/// Maps our options to ruff's, resolving `line-ending = "auto"` against `source` the way
+/// the `ruff format` command does (the first line ending found; `\n` when there is none).
+fn to_ruff_options(
+    source: &str,
+    options: &PythonFormatOptions,
+) -> Result<PyFormatOptions, Diagnostic> {
+    let path = if options.stub { "x.pyi" } else { "x.py" };
+    let line_width = LineWidth::try_from(options.line_length).map_err(|_| {
+        option_error(format!(
+            "line-length {} is out of range (1 ..= 320)",
+            options.line_length
+        ))
+    })?;
+    let indent_width = IndentWidth::try_from(options.indent_width).map_err(|_| {
+        option_error(format!(
+            "indent-width {} is out of range",
+            options.indent_width
+        ))
+    })?;
+    let docstring_code_line_width = match options.docstring_code_line_width {
+        None => DocstringCodeLineWidth::Dynamic,
+        Some(width) => DocstringCodeLineWidth::Fixed(LineWidth::try_from(width).map_err(|_| {
+            option_error(format!(
+                "docstring-code-line-width {width} is out of range (1 ..= 320)"
             ))
-        }
+        })?),
+    };
+    let line_ending = match options.line_ending {
+        LineEnding::Lf => RuffLineEnding::LineFeed,
+        LineEnding::CrLf => RuffLineEnding::CarriageReturnLineFeed,
+        LineEnding::Native if cfg!(windows) => RuffLineEnding::CarriageReturnLineFeed,
+        LineEnding::Native => RuffLineEnding::LineFeed,
+        LineEnding::Auto => match ruff_source_file::find_newline(source) {
+            Some((_, ruff_source_file::LineEnding::CrLf)) => RuffLineEnding::CarriageReturnLineFeed,
+            Some((_, ruff_source_file::LineEnding::Cr)) => RuffLineEnding::CarriageReturn,
+            Some((_, ruff_source_file::LineEnding::Lf)) | None => RuffLineEnding::LineFeed,
+        },
+    };
+    let version = ruff_python_ast::PythonVersion::from((
+        options.target_version.major,
+        options.target_version.minor,
+    ));
+    Ok(PyFormatOptions::from_extension(std::path::Path::new(path))
+        .with_target_version(version)
+        .with_line_width(line_width)
+        .with_indent_width(indent_width)
+        .with_indent_style(match options.indent_style {
+            IndentStyle::Space => RuffIndentStyle::Space,
+            IndentStyle::Tab => RuffIndentStyle::Tab,
+        })
+        .with_quote_style(match options.quote_style {
+            QuoteStyle::Double => RuffQuoteStyle::Double,
+            QuoteStyle::Single => RuffQuoteStyle::Single,
+            QuoteStyle::Preserve => RuffQuoteStyle::Preserve,
+        })
+        .with_magic_trailing_comma(if options.skip_magic_trailing_comma {
+            MagicTrailingComma::Ignore
+        } else {
+            MagicTrailingComma::Respect
+        })
+        .with_line_ending(line_ending)
+        .with_docstring_code(if options.docstring_code_format {
+            DocstringCode::Enabled
+        } else {
+            DocstringCode::Disabled
+        })
+        .with_docstring_code_line_width(docstring_code_line_width)
+        .with_preview(if options.preview {
+            PreviewMode::Enabled
+        } else {
+            PreviewMode::Disabled
+        }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::SYNTAX_ERROR;
+
+    #[test]
+    fn formats_and_reports_syntax_errors() {
+        let options = PythonFormatOptions::default();
+        assert_eq!(format_source("x=1\n", &options).unwrap(), "x = 1\n");
+        let error = format_source("def f(:\n", &options).unwrap_err();
+        assert_eq!(error.rule, SYNTAX_ERROR);
+        assert!(!error.range.is_empty() || error.range.start > 0);
+    }
+
+    #[test]
+    fn auto_line_ending_follows_the_first_line_ending() {
+        let options = PythonFormatOptions::default();
+        assert_eq!(
+            format_source("x=1\r\ny=2\n", &options).unwrap(),
+            "x = 1\r\ny = 2\r\n"
+        );
+        assert_eq!(format_source("x=1", &options).unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn out_of_range_width_is_an_error_not_a_panic() {
+        let options = PythonFormatOptions {
+            line_length: 0,
+            ..PythonFormatOptions::default()
+        };
+        assert_eq!(
+            format_source("x=1\n", &options).unwrap_err().rule,
+            INTERNAL_ERROR
+        );
     }
 }

@@ -1,0 +1,4 @@
+{
+  description = "A tiny example flake";
+  outputs = { self }: { };
+}

@@ -1,0 +1,344 @@
+//! Configuration discovery: the nearest `flakefmt.toml` (or `--config`) and the nearest
+//! ruff configuration above each file, read once per directory and cached.
+//!
+//! Directories are compared as absolute, lexically normalised paths (no symlink
+//! resolution, so a path that does not exist, as `--stdin-filepath` allows, still finds
+//! its configuration).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use flakefmt::config::{CONFIG_FILE_NAME, Config};
+use flakefmt::nix::NixFormatOptions;
+use flakefmt::python::PythonFormatOptions;
+use flakefmt::python::PythonVersion;
+use flakefmt::python::ruff_config::{self, RuffConfigKind, RuffSettings};
+
+/// A configuration file that could not be used; reported once, and every file under it
+/// fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFailure {
+    /// The file at fault.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// Settings given on the command line; they win over every file.
+#[derive(Debug, Clone, Default)]
+pub struct CliOverrides {
+    /// `--line-width`.
+    pub line_width: Option<usize>,
+    /// `--indent-width`.
+    pub indent_width: Option<usize>,
+    /// `--strict`.
+    pub strict: bool,
+}
+
+/// One `flakefmt.toml` (or the defaults when there is none), ready to use.
+#[derive(Debug)]
+pub struct LoadedConfig {
+    /// The parsed configuration.
+    pub config: Config,
+    /// The directory the `exclude` globs are relative to.
+    pub dir: PathBuf,
+    /// The compiled `exclude` globs.
+    excludes: Gitignore,
+}
+
+impl LoadedConfig {
+    fn defaults() -> Self {
+        LoadedConfig {
+            config: Config::default(),
+            dir: PathBuf::from("/"),
+            excludes: Gitignore::empty(),
+        }
+    }
+
+    fn load(path: &Path) -> Result<LoadedConfig, ConfigFailure> {
+        let failure = |message: String| ConfigFailure {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|error| failure(error.to_string()))?;
+        let config = Config::from_toml(&text).map_err(|error| failure(error.message))?;
+        let dir = normalize(path.parent().unwrap_or(Path::new("/")));
+        let mut builder = GitignoreBuilder::new(&dir);
+        for glob in &config.exclude {
+            builder
+                .add_line(None, glob)
+                .map_err(|error| failure(format!("exclude `{glob}`: {error}")))?;
+        }
+        let excludes = builder
+            .build()
+            .map_err(|error| failure(format!("exclude: {error}")))?;
+        Ok(LoadedConfig {
+            config,
+            dir,
+            excludes,
+        })
+    }
+
+    /// Whether `path` (absolute, normalised) matches an `exclude` glob.
+    fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        path.starts_with(&self.dir)
+            && path != self.dir
+            && self
+                .excludes
+                .matched_path_or_any_parents(path, is_dir)
+                .is_ignore()
+    }
+}
+
+type FlakefmtLookup = Result<Arc<LoadedConfig>, Arc<ConfigFailure>>;
+
+/// The ruff configuration that applies in one directory.
+#[derive(Debug, Clone, Default)]
+struct RuffResolution {
+    /// The settings of the nearest ruff configuration (after `extend`), if any.
+    settings: Option<RuffSettings>,
+    /// The `requires-python` fallback for `target-version`, resolved as ruff does.
+    requires_python: Option<PythonVersion>,
+}
+
+type RuffLookup = Result<Arc<RuffResolution>, Arc<ConfigFailure>>;
+
+/// Finds, reads and caches configuration for every file of a run. Shared across threads.
+#[derive(Debug)]
+pub struct ConfigStore {
+    overrides: CliOverrides,
+    explicit: Option<FlakefmtLookup>,
+    flakefmt: Mutex<HashMap<PathBuf, FlakefmtLookup>>,
+    ruff: Mutex<HashMap<PathBuf, RuffLookup>>,
+}
+
+impl ConfigStore {
+    /// A store using `explicit` (`--config`) for every file if given, else the nearest
+    /// `flakefmt.toml`.
+    pub fn new(explicit: Option<&Path>, overrides: CliOverrides) -> ConfigStore {
+        let explicit = explicit.map(|path| {
+            LoadedConfig::load(&normalize(path))
+                .map(Arc::new)
+                .map_err(|failure| {
+                    Arc::new(ConfigFailure {
+                        path: path.to_path_buf(),
+                        ..failure
+                    })
+                })
+        });
+        ConfigStore {
+            overrides,
+            explicit,
+            flakefmt: Mutex::new(HashMap::new()),
+            ruff: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The `flakefmt.toml` that applies to `path` (a file or directory).
+    pub fn flakefmt_config(&self, path: &Path) -> FlakefmtLookup {
+        if let Some(explicit) = &self.explicit {
+            return explicit.clone();
+        }
+        let absolute = normalize(path);
+        self.flakefmt_in(absolute.parent().unwrap_or(&absolute))
+    }
+
+    fn flakefmt_in(&self, dir: &Path) -> FlakefmtLookup {
+        if let Some(found) = self.flakefmt.lock().expect("config cache lock").get(dir) {
+            return found.clone();
+        }
+        let candidate = dir.join(CONFIG_FILE_NAME);
+        let found = if candidate.is_file() {
+            LoadedConfig::load(&candidate)
+                .map(Arc::new)
+                .map_err(Arc::new)
+        } else {
+            match dir.parent() {
+                Some(parent) => self.flakefmt_in(parent),
+                None => Ok(Arc::new(LoadedConfig::defaults())),
+            }
+        };
+        self.flakefmt
+            .lock()
+            .expect("config cache lock")
+            .insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// Whether the configuration's `exclude` globs exclude `path`.
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        match self.flakefmt_config(path) {
+            Ok(loaded) => loaded.excludes(&normalize(path), is_dir),
+            Err(_) => false,
+        }
+    }
+
+    /// The Nix options for `path`: `[format]`, then the command line.
+    pub fn nix_options(&self, path: &Path) -> Result<NixFormatOptions, Arc<ConfigFailure>> {
+        let loaded = self.flakefmt_config(path)?;
+        let mut options = NixFormatOptions::from(&loaded.config.format);
+        if let Some(width) = self.overrides.line_width {
+            options.width = width;
+        }
+        if let Some(indent) = self.overrides.indent_width {
+            options.indent = indent;
+        }
+        options.strict |= self.overrides.strict;
+        Ok(options)
+    }
+
+    /// The Python options for `path`: ruff's defaults, the nearest ruff configuration, then
+    /// `[python]` of `flakefmt.toml`. `--line-width` does not apply (it is the Nix width).
+    pub fn python_options(
+        &self,
+        path: &Path,
+        stub: bool,
+    ) -> Result<PythonFormatOptions, Arc<ConfigFailure>> {
+        let absolute = normalize(path);
+        let ruff = self.ruff_in(absolute.parent().unwrap_or(&absolute))?;
+        let mut options = PythonFormatOptions {
+            stub,
+            ..PythonFormatOptions::default()
+        };
+        if let Some(version) = ruff.requires_python {
+            options.target_version = version;
+        }
+        if let Some(settings) = &ruff.settings {
+            settings.apply(&mut options);
+        }
+        let loaded = self.flakefmt_config(path)?;
+        loaded.config.python.apply(&mut options).map_err(|error| {
+            Arc::new(ConfigFailure {
+                path: loaded.dir.join(CONFIG_FILE_NAME),
+                message: error.message,
+            })
+        })?;
+        Ok(options)
+    }
+
+    fn ruff_in(&self, dir: &Path) -> RuffLookup {
+        if let Some(found) = self.ruff.lock().expect("ruff cache lock").get(dir) {
+            return found.clone();
+        }
+        let found = self.resolve_ruff(dir);
+        self.ruff
+            .lock()
+            .expect("ruff cache lock")
+            .insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// ruff's discovery: in each directory from `dir` up, `.ruff.toml`, then `ruff.toml`,
+    /// then a `pyproject.toml` with `[tool.ruff]`. Without a `target-version`, the
+    /// `requires-python` of the `pyproject.toml` beside the configuration applies; when
+    /// there is no configuration at all, that of the nearest `pyproject.toml`.
+    fn resolve_ruff(&self, dir: &Path) -> RuffLookup {
+        let pyproject_path = dir.join("pyproject.toml");
+        let pyproject = if pyproject_path.is_file() {
+            Some(read_ruff_file(&pyproject_path, RuffConfigKind::Pyproject).map_err(Arc::new)?)
+        } else {
+            None
+        };
+        let sibling_requires_python = pyproject.as_ref().and_then(|file| file.requires_python);
+        for name in [".ruff.toml", "ruff.toml"] {
+            let path = dir.join(name);
+            if path.is_file() {
+                let file = read_ruff_file(&path, RuffConfigKind::RuffToml).map_err(Arc::new)?;
+                let settings = resolve_extend(file.settings.unwrap_or_default(), &path, 0)
+                    .map_err(Arc::new)?;
+                return Ok(Arc::new(RuffResolution {
+                    settings: Some(settings),
+                    requires_python: sibling_requires_python,
+                }));
+            }
+        }
+        if let Some(file) = pyproject
+            && let Some(settings) = file.settings
+        {
+            let settings = resolve_extend(settings, &pyproject_path, 0).map_err(Arc::new)?;
+            return Ok(Arc::new(RuffResolution {
+                settings: Some(settings),
+                requires_python: sibling_requires_python,
+            }));
+        }
+        let above = match dir.parent() {
+            Some(parent) => self.ruff_in(parent)?,
+            None => Arc::new(RuffResolution::default()),
+        };
+        if above.settings.is_none() && sibling_requires_python.is_some() {
+            return Ok(Arc::new(RuffResolution {
+                settings: None,
+                requires_python: sibling_requires_python,
+            }));
+        }
+        Ok(above)
+    }
+}
+
+fn read_ruff_file(
+    path: &Path,
+    kind: RuffConfigKind,
+) -> Result<ruff_config::RuffConfigFile, ConfigFailure> {
+    let failure = |message: String| ConfigFailure {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| failure(error.to_string()))?;
+    ruff_config::parse(&text, kind).map_err(failure)
+}
+
+/// Follows ruff's `extend` chain (paths relative to the extending file's directory).
+fn resolve_extend(
+    mut settings: RuffSettings,
+    path: &Path,
+    depth: usize,
+) -> Result<RuffSettings, ConfigFailure> {
+    let Some(extend) = settings.extend.take() else {
+        return Ok(settings);
+    };
+    if depth >= 16 {
+        return Err(ConfigFailure {
+            path: path.to_path_buf(),
+            message: "`extend` chain is too long (a cycle?)".into(),
+        });
+    }
+    let base_path = normalize(&path.parent().unwrap_or(Path::new("/")).join(extend));
+    let kind = if base_path
+        .file_name()
+        .is_some_and(|name| name == "pyproject.toml")
+    {
+        RuffConfigKind::Pyproject
+    } else {
+        RuffConfigKind::RuffToml
+    };
+    let base = read_ruff_file(&base_path, kind)?;
+    let base = resolve_extend(base.settings.unwrap_or_default(), &base_path, depth + 1)?;
+    settings.extend_from(&base);
+    Ok(settings)
+}
+
+/// The absolute form of `path` with `.` and `..` removed lexically.
+pub fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut normal = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}

@@ -1,0 +1,333 @@
+//! The per-file pipeline: read, detect the language, format, compare, write. Each file
+//! becomes one [`FileJob`]; the jobs run in parallel and are reported in path order.
+//!
+//! This is the place to add other per-file work (the lint engine adds `lint` and `check`
+//! here): a [`Task`] says what to do, and everything a file produced travels in its job.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use flakefmt::Language;
+use flakefmt::diagnostic::Diagnostic;
+
+use super::cache::{Cache, FileStamp, Learned};
+use super::discover::{ConfigFailure, ConfigStore};
+use super::guard;
+use super::walk::Candidate;
+use super::write::{WriteError, write_atomically};
+
+/// Stack size of every thread that formats: deep nesting in a Nix file must not overflow.
+pub const FORMAT_STACK_SIZE: usize = 64 << 20;
+
+/// What to do with each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// Format in place.
+    Write,
+    /// Format, write nothing; a change is a finding (exit 1).
+    Check,
+    /// Format, write nothing; show changes (exit 0).
+    Diff,
+}
+
+/// Why a file was not looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// flakefmt does not read files of this kind.
+    Unsupported,
+    /// Only the lint rules read files of this language; there is nothing to format.
+    LintOnly(Language),
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Already formatted.
+    Unchanged,
+    /// Reformatted and written.
+    Formatted,
+    /// Would be reformatted (`--check`, `--diff`).
+    WouldReformat,
+    /// Not looked at.
+    Skipped(SkipReason),
+    /// Left untouched because of an error (syntax error, unreadable, config, write).
+    Failed,
+}
+
+/// Everything one file produced.
+#[derive(Debug, Clone)]
+pub struct FileJob {
+    /// The path as given or walked.
+    pub path: PathBuf,
+    /// Named on the command line.
+    pub explicit: bool,
+    /// Its language, when known.
+    pub language: Option<Language>,
+    /// The content read (when it was read and is UTF-8).
+    pub source: Option<String>,
+    /// The formatted content (when formatting succeeded).
+    pub formatted: Option<String>,
+    /// Diagnostics about `source` (syntax errors, internal errors, later lint findings).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Errors that have no place in the source (IO, encoding, writing).
+    pub errors: Vec<String>,
+    /// Warnings that have no place in the source (the file changed while being formatted).
+    pub warnings: Vec<String>,
+    /// The configuration file that made this file fail, if any (reported once per run).
+    pub config_failure: Option<Arc<ConfigFailure>>,
+    /// The outcome.
+    pub outcome: Outcome,
+}
+
+impl FileJob {
+    fn new(candidate: &Candidate) -> FileJob {
+        FileJob {
+            path: candidate.path.clone(),
+            explicit: candidate.explicit,
+            language: None,
+            source: None,
+            formatted: None,
+            diagnostics: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            config_failure: None,
+            outcome: Outcome::Failed,
+        }
+    }
+
+    fn fail(mut self, message: impl Into<String>) -> FileJob {
+        self.errors.push(message.into());
+        self.outcome = Outcome::Failed;
+        self
+    }
+}
+
+/// Why formatting a text failed.
+#[derive(Debug, Clone)]
+pub enum FormatFailure {
+    /// Syntax errors or an internal formatter error, with ranges into the source.
+    Diagnostics(Vec<Diagnostic>),
+    /// The configuration that applies is broken.
+    Config(Arc<ConfigFailure>),
+    /// The formatter panicked (a bug); nothing was written.
+    Panic(String),
+}
+
+/// Formats `source` as `language`, with the configuration that applies to `path`.
+/// Panics in the formatter are caught.
+pub fn format_text(
+    language: Language,
+    source: &str,
+    path: &Path,
+    store: &ConfigStore,
+) -> Result<String, FormatFailure> {
+    match language {
+        Language::Nix => {
+            let options = store.nix_options(path).map_err(FormatFailure::Config)?;
+            guard::catch(|| flakefmt::nix::format_source(source, &options))
+                .map_err(FormatFailure::Panic)?
+                .map_err(FormatFailure::Diagnostics)
+        }
+        Language::Python | Language::PythonStub => {
+            let options = store
+                .python_options(path, language == Language::PythonStub)
+                .map_err(FormatFailure::Config)?;
+            guard::catch(|| flakefmt::python::format_source(source, &options))
+                .map_err(FormatFailure::Panic)?
+                .map_err(|diagnostic| FormatFailure::Diagnostics(vec![diagnostic]))
+        }
+        // Lint-only languages have nothing to format.
+        _ => Ok(source.to_string()),
+    }
+}
+
+/// Checks that `bytes` are text flakefmt may rewrite: UTF-8 without NUL bytes.
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(position) = bytes.iter().position(|&byte| byte == 0) {
+        return Err(format!(
+            "contains a NUL byte (at byte {position}); left untouched"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        format!(
+            "is not valid UTF-8 (at byte {}); left untouched",
+            error.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The language of a file on disk: by name, or for an extensionless file by its shebang.
+fn detect_language(path: &Path) -> Option<Language> {
+    if let Some(language) = Language::from_path(path) {
+        return Some(language);
+    }
+    if path.extension().is_some() {
+        return None;
+    }
+    let mut head = [0u8; 256];
+    let mut file = fs::File::open(path).ok()?;
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => filled += read,
+        }
+    }
+    Language::detect(path, Some(&head[..filled]))
+}
+
+/// The cache key of a file's format settings, when the cache is on and they are valid.
+fn format_key(cache: &Cache, language: Language, path: &Path, store: &ConfigStore) -> Option<u64> {
+    match language {
+        Language::Nix => Some(cache.format_key(language, &store.nix_options(path).ok()?)),
+        Language::Python | Language::PythonStub => {
+            let stub = language == Language::PythonStub;
+            Some(cache.format_key(language, &store.python_options(path, stub).ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Processes one file.
+pub fn process_file(
+    candidate: &Candidate,
+    store: &ConfigStore,
+    task: Task,
+    cache: Option<&Cache>,
+) -> FileJob {
+    let mut job = FileJob::new(candidate);
+    let Some(language) = detect_language(&candidate.path) else {
+        job.outcome = Outcome::Skipped(SkipReason::Unsupported);
+        return job;
+    };
+    job.language = Some(language);
+    if !language.is_formatted() {
+        job.outcome = Outcome::Skipped(SkipReason::LintOnly(language));
+        return job;
+    }
+    // Read through a handle opened on a path that is not a symlink (a walk or the
+    // argument check already refused symlinks; this closes most of the race).
+    let link_metadata = match fs::symlink_metadata(&candidate.path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            return job.fail("is a symlink; flakefmt never follows symlinks");
+        }
+        Ok(metadata) => metadata,
+        Err(error) => return job.fail(format!("could not read: {error}")),
+    };
+    // Clean last time and unchanged since: skipped without being read.
+    let cached =
+        cache.and_then(|cache| Some((cache, format_key(cache, language, &candidate.path, store)?)));
+    if let Some((cache, key)) = cached
+        && cache.is_clean(
+            &candidate.path,
+            &FileStamp::of(&link_metadata),
+            Some(key),
+            None,
+        )
+    {
+        job.outcome = Outcome::Unchanged;
+        return job;
+    }
+    let (bytes, metadata) = match fs::File::open(&candidate.path).and_then(|mut file| {
+        let metadata = file.metadata()?;
+        let mut bytes = Vec::with_capacity(metadata.len() as usize);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, metadata))
+    }) {
+        Ok(read) => read,
+        Err(error) => return job.fail(format!("could not read: {error}")),
+    };
+    let source = match decode(bytes.clone()) {
+        Ok(source) => source,
+        Err(message) => return job.fail(message),
+    };
+    let formatted = match format_text(language, &source, &candidate.path, store) {
+        Ok(formatted) => formatted,
+        Err(failure) => {
+            job.source = Some(source);
+            match failure {
+                FormatFailure::Diagnostics(diagnostics) => job.diagnostics = diagnostics,
+                FormatFailure::Config(failure) => job.config_failure = Some(failure),
+                FormatFailure::Panic(message) => job.errors.push(format!(
+                    "internal error: the formatter panicked: {message}; the file was left untouched (please report this bug)"
+                )),
+            }
+            job.outcome = Outcome::Failed;
+            return job;
+        }
+    };
+    if formatted == source
+        && let Some((cache, key)) = cached
+    {
+        let learned = Learned {
+            format_clean: Some(key),
+            lint_clean: None,
+        };
+        cache.record(&candidate.path, &FileStamp::of(&metadata), learned);
+    }
+    job.outcome = if formatted == source {
+        Outcome::Unchanged
+    } else {
+        match task {
+            Task::Check | Task::Diff => Outcome::WouldReformat,
+            Task::Write => {
+                #[cfg(debug_assertions)]
+                test_hook_before_write(&candidate.path);
+                match write_atomically(&candidate.path, &bytes, &metadata, &formatted) {
+                    Ok(()) => Outcome::Formatted,
+                    Err(WriteError::ChangedOnDisk) => {
+                        job.warnings.push(WriteError::ChangedOnDisk.to_string());
+                        Outcome::Failed
+                    }
+                    Err(error) => {
+                        job.errors.push(error.to_string());
+                        Outcome::Failed
+                    }
+                }
+            }
+        }
+    };
+    job.source = Some(source);
+    job.formatted = Some(formatted);
+    job
+}
+
+/// Debug builds only, for `tests/bad_input.rs`: `FLAKEFMT_TEST_APPEND_BEFORE_WRITE=TEXT`
+/// appends TEXT to each file just before it is written, as an editor saving the file at
+/// that moment would; the write must then leave the file alone and warn.
+#[cfg(debug_assertions)]
+fn test_hook_before_write(path: &Path) {
+    if let Some(text) = std::env::var_os("FLAKEFMT_TEST_APPEND_BEFORE_WRITE") {
+        use std::io::Write;
+        if let Ok(mut file) = fs::OpenOptions::new().append(true).open(path) {
+            let _ = file.write_all(text.as_encoded_bytes());
+        }
+    }
+}
+
+/// Processes every candidate on a pool of `threads` threads with large stacks; the jobs
+/// come back in the candidates' (sorted) order.
+pub fn process_all(
+    candidates: &[Candidate],
+    store: &ConfigStore,
+    task: Task,
+    threads: usize,
+    cache: Option<&Cache>,
+) -> Result<Vec<FileJob>, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(FORMAT_STACK_SIZE)
+        .thread_name(|index| format!("flakefmt-{index}"))
+        .build()
+        .map_err(|error| format!("could not start worker threads: {error}"))?;
+    Ok(pool.install(|| {
+        candidates
+            .par_iter()
+            .map(|candidate| process_file(candidate, store, task, cache))
+            .collect()
+    }))
+}
