@@ -4,7 +4,9 @@
 use serde::Deserialize;
 
 use crate::lint::LintConfig;
-use crate::python::{IndentStyle, LineEnding, PythonFormatOptions, PythonVersion, QuoteStyle};
+use crate::python::{
+    IndentStyle, LineEnding, NestedStringQuoteStyle, PythonFormatOptions, PythonVersion, QuoteStyle,
+};
 
 /// The file name flakefmt looks for, walking up from each path.
 pub const CONFIG_FILE_NAME: &str = "flakefmt.toml";
@@ -57,6 +59,8 @@ pub struct PythonConfig {
     pub target_version: Option<String>,
     /// ruff's `format.quote-style`: `double`, `single`, `preserve`.
     pub quote_style: Option<String>,
+    /// ruff's `format.nested-string-quote-style`: `alternating`, `preferred`.
+    pub nested_string_quote_style: Option<String>,
     /// ruff's `format.indent-style`: `space`, `tab`.
     pub indent_style: Option<String>,
     /// ruff's `format.line-ending`: `auto`, `lf`, `cr-lf`, `native`.
@@ -65,8 +69,8 @@ pub struct PythonConfig {
     pub skip_magic_trailing_comma: Option<bool>,
     /// ruff's `format.docstring-code-format`.
     pub docstring_code_format: Option<bool>,
-    /// ruff's `format.docstring-code-line-width` (a number; ruff's default is `dynamic`).
-    pub docstring_code_line_width: Option<u16>,
+    /// ruff's `format.docstring-code-line-length` (a number; ruff's default is `dynamic`).
+    pub docstring_code_line_length: Option<u16>,
     /// ruff's `preview` for the formatter.
     pub preview: Option<bool>,
 }
@@ -109,6 +113,12 @@ impl PythonConfig {
         if let Some(value) = parse::<QuoteStyle>(&self.quote_style, "quote-style")? {
             options.quote_style = value;
         }
+        if let Some(value) = parse::<NestedStringQuoteStyle>(
+            &self.nested_string_quote_style,
+            "nested-string-quote-style",
+        )? {
+            options.nested_string_quote_style = value;
+        }
         if let Some(value) = parse::<IndentStyle>(&self.indent_style, "indent-style")? {
             options.indent_style = value;
         }
@@ -121,13 +131,13 @@ impl PythonConfig {
         if let Some(value) = self.docstring_code_format {
             options.docstring_code_format = value;
         }
-        if let Some(value) = self.docstring_code_line_width {
+        if let Some(value) = self.docstring_code_line_length {
             if !(1..=320).contains(&value) {
                 return Err(ConfigError {
-                    message: "python.docstring-code-line-width must be between 1 and 320".into(),
+                    message: "python.docstring-code-line-length must be between 1 and 320".into(),
                 });
             }
-            options.docstring_code_line_width = Some(value);
+            options.docstring_code_line_length = Some(value);
         }
         if let Some(value) = self.preview {
             options.preview = value;

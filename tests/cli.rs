@@ -30,7 +30,8 @@ fn flakefmt_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn flakefmt");
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // flakefmt may exit before reading stdin (a usage error): a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().expect("run flakefmt")
 }
 
@@ -299,11 +300,222 @@ fn help_has_examples_and_version_works() {
 }
 
 #[test]
-fn reserved_lint_commands_never_format() {
+fn lint_commands_never_format() {
     let dir = tree(&[("a.py", UGLY_PY)]);
-    for command in ["lint", "check", "rule"] {
+    for (command, code) in [("lint", 0), ("check", 1)] {
         let output = flakefmt(dir.path(), &[command, "a.py", "--force-exclude"]);
-        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(output.status.code(), Some(code), "{command}");
         assert_eq!(read(&dir, "a.py"), UGLY_PY, "{command}");
     }
+}
+
+#[test]
+fn quiet_prints_only_findings_and_errors() {
+    let dir = tree(&[
+        ("a.py", UGLY_PY),
+        ("bad.nix", BAD_NIX),
+        ("notes.txt", "x\n"),
+    ]);
+    let output = flakefmt(dir.path(), &["--check", "--quiet", "--verbose"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "--quiet and --verbose conflict"
+    );
+    let output = flakefmt(dir.path(), &["--check", "--quiet", ".", "notes.txt"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("+++ b/a.py"));
+    let err = stderr(&output);
+    assert!(err.contains("bad.nix:2:7"), "{err}");
+    assert!(!err.contains("note:"), "{err}");
+    assert!(!err.contains(" in "), "no summary: {err}");
+}
+
+#[test]
+fn verbose_prints_outcomes_and_the_summary() {
+    let dir = tree(&[("a.py", UGLY_PY), ("b.py", PRETTY_PY), ("bad.nix", BAD_NIX)]);
+    let output = flakefmt(dir.path(), &["--verbose"]);
+    let err = stderr(&output);
+    assert!(err.contains("note: a.py: formatted"), "{err}");
+    assert!(err.contains("note: b.py: unchanged"), "{err}");
+    let summary = err.lines().last().unwrap();
+    assert!(
+        summary.starts_with("1 file formatted, 1 unchanged, 1 failed in "),
+        "{summary}"
+    );
+    fs::write(dir.path().join("a.py"), UGLY_PY).unwrap();
+    let output = flakefmt(dir.path(), &["--check", "--verbose"]);
+    let summary = stderr(&output).lines().last().unwrap().to_string();
+    assert!(
+        summary.starts_with("1 file would be reformatted, 1 unchanged, 1 failed in "),
+        "{summary}"
+    );
+}
+
+#[test]
+fn no_summary_off_a_terminal() {
+    let dir = tree(&[("a.py", UGLY_PY)]);
+    let output = flakefmt(dir.path(), &[]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn print_tree_shows_the_syntax_tree() {
+    let dir = tree(&[("a.nix", OK_NIX), ("bad.nix", BAD_NIX)]);
+    let output = flakefmt(dir.path(), &["--print-tree", "a.nix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("NODE_ATTR_SET"),
+        "{}",
+        stdout(&output)
+    );
+    let output = flakefmt_stdin(
+        dir.path(),
+        &["--print-tree", "--stdin-filepath", "x.nix"],
+        b"[ 1 ]",
+    );
+    assert!(stdout(&output).contains("NODE_LIST"), "{}", stdout(&output));
+    let output = flakefmt(dir.path(), &["--print-ir", "a.nix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = flakefmt(dir.path(), &["--print-tree", "bad.nix"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("bad.nix:2:7"));
+    let output = flakefmt(dir.path(), &["--print-tree", "a.nix", "bad.nix"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    // The formatters may refuse very deep input with a diagnostic (exit 2), but the process
+    // must not die of a stack overflow (a signal, no exit code) or show a raw panic.
+    let depth = 2000;
+    let deep = format!("{}{}\n", "[ ".repeat(depth), "]".repeat(depth));
+    let python = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    let dir = tree(&[("deep.nix", &deep)]);
+    let runs = [
+        flakefmt(dir.path(), &["--check", "--quiet"]),
+        flakefmt_stdin(
+            dir.path(),
+            &["--stdin-filepath", "deep.nix"],
+            deep.as_bytes(),
+        ),
+        flakefmt_stdin(
+            dir.path(),
+            &["--stdin-filepath", "deep.py"],
+            python.as_bytes(),
+        ),
+    ];
+    for output in runs {
+        assert!(
+            matches!(output.status.code(), Some(0..=2)),
+            "{:?}: {}",
+            output.status,
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+        assert!(!stderr(&output).contains("overflow"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_directory_and_a_file_inside_it_are_processed_once() {
+    let dir = tree(&[("a.py", UGLY_PY)]);
+    let output = flakefmt(dir.path(), &["--check", ".", "a.py", "./a.py"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output).matches("+++ b/a.py").count(),
+        1,
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn global_git_excludes_and_info_exclude_are_honoured() {
+    let home = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join(".config/git")).unwrap();
+    fs::write(home.path().join(".config/git/ignore"), "*.gen.py\n").unwrap();
+    let dir = tree(&[("a.gen.py", UGLY_PY), ("b.py", UGLY_PY), ("c.py", UGLY_PY)]);
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_flakefmt"))
+            .arg("--check")
+            .current_dir(dir.path())
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap()
+    };
+    let diff = stdout(&run());
+    assert!(!diff.contains("a.gen.py"), "{diff}");
+    assert!(diff.contains("+++ b/b.py"), "{diff}");
+    let git_init = Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir.path())
+        .status();
+    if !git_init.is_ok_and(|status| status.success()) {
+        eprintln!("skipping the .git/info/exclude part: git is not installed");
+        return;
+    }
+    fs::write(dir.path().join(".git/info/exclude"), "b.py\n").unwrap();
+    let diff = stdout(&run());
+    assert!(!diff.contains("b.py"), "{diff}");
+    assert!(diff.contains("+++ b/c.py"), "{diff}");
+}
+
+#[test]
+fn explicit_lint_only_files_are_left_alone() {
+    let dir = tree(&[("run.sh", "echo   hi\n"), ("README.md", "#  x\n")]);
+    let output = flakefmt(dir.path(), &["run.sh", "README.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&dir, "run.sh"), "echo   hi\n");
+    assert_eq!(read(&dir, "README.md"), "#  x\n");
+}
+
+#[test]
+fn python_syntax_error_in_a_file_names_line_and_column() {
+    let dir = tree(&[("broken.py", "x = 1\ndef f(:\n    pass\n")]);
+    let output = flakefmt(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("error[syntax_error]"), "{err}");
+    assert!(err.contains("broken.py:2:7"), "{err}");
+    assert_eq!(read(&dir, "broken.py"), "x = 1\ndef f(:\n    pass\n");
+}
+
+#[test]
+fn stdin_edge_cases() {
+    let dir = tree(&[]);
+    // Not UTF-8: an error, nothing on stdout.
+    let output = flakefmt_stdin(dir.path(), &["--stdin-filepath", "a.py"], b"x = '\xff'\n");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("not valid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+    // A file flakefmt does not format comes back unchanged.
+    let output = flakefmt_stdin(dir.path(), &["--stdin-filepath", "notes.txt"], b"x=1\n");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "x=1\n");
+    // The language of an extensionless path comes from the shebang.
+    let output = flakefmt_stdin(
+        dir.path(),
+        &["--stdin-filepath", "bin/tool"],
+        b"#!/usr/bin/env python3\nx=1\n",
+    );
+    assert_eq!(stdout(&output), "#!/usr/bin/env python3\nx = 1\n");
+    // Paths and stdin together are a usage error.
+    let output = flakefmt_stdin(dir.path(), &["--stdin-filepath", "a.py", "b.py"], b"x=1\n");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    // --diff in stdin mode prints the diff and exits 0.
+    let output = flakefmt_stdin(
+        dir.path(),
+        &["--diff", "--stdin-filepath", "a.py"],
+        b"x=1\n",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("+x = 1\n"));
 }

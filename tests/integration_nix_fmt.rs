@@ -283,6 +283,83 @@ fn nix_fmt_from_a_subdirectory_formats_that_subdirectory() {
     assert_eq!(read(project.join("module.nix")), NIX_MESSY);
 }
 
+#[test]
+fn nix_fmt_passes_extra_arguments_through() {
+    if skip_without_nix("nix_fmt_passes_extra_arguments_through") {
+        return;
+    }
+    let sandbox = NixSandbox::new();
+    let project = write_project(&sandbox);
+    // `nix fmt -- --check`: the CI form documented in docs/integrations.md.
+    let output = sandbox.nix(&project, &["fmt", "--", "--check"]);
+    assert_eq!(logged_args(&sandbox), ["--check"]);
+    if formats("x.py", PY_MESSY) {
+        assert_eq!(output.status.code(), Some(1), "{}", show(&output));
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("tools/helper.py"),
+            "{}",
+            show(&output)
+        );
+    }
+    // Nothing written.
+    assert_eq!(read(project.join("tools/helper.py")), PY_MESSY);
+    assert_eq!(read(project.join("module.nix")), NIX_MESSY);
+}
+
+/// The ```nix blocks of a Markdown file, with the line each starts on.
+fn nix_blocks(markdown: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (index, line) in markdown.lines().enumerate() {
+        match &mut current {
+            None if line.trim_start() == "```nix" => current = Some((index + 2, String::new())),
+            Some(_) if line.trim_start() == "```" => blocks.push(current.take().unwrap()),
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn documented_nix_snippets_parse_and_are_formatted() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let nix_formats = formats("x.nix", NIX_MESSY);
+    for doc in ["docs/integrations.md"] {
+        let text = fs::read_to_string(manifest.join(doc)).unwrap();
+        let blocks = nix_blocks(&text);
+        assert!(!blocks.is_empty(), "{doc} has nix snippets");
+        for (line, block) in blocks {
+            let mut child = Command::new(BIN)
+                .args(["--stdin-filepath", "snippet.nix"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(block.as_bytes())
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "{doc}:{line}: {}", show(&output));
+            if nix_formats {
+                assert_eq!(
+                    String::from_utf8_lossy(&output.stdout),
+                    block,
+                    "{doc}:{line}: the snippet is not in the official style"
+                );
+            }
+        }
+    }
+}
+
 /// A stand-in for nixpkgs with just what this repository's flake.nix uses. Its
 /// `buildRustPackage` does not compile anything: it wraps the flakefmt binary cargo built,
 /// so `nix fmt` in a copy of this repository runs the flake's own `formatter` for real.

@@ -32,29 +32,63 @@ pub struct Cli {
     pub global: GlobalArgs,
 }
 
-/// The subcommands. `lint`, `check` and `rule` are reserved for the lint engine.
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Format files in place (the default command).
     Fmt(FmtArgs),
-    /// Reserved for the lint engine: run the lints.
-    #[command(hide = true)]
-    Lint(ReservedArgs),
-    /// Reserved for the lint engine: formatting check plus lints, for CI.
-    #[command(hide = true)]
-    Check(ReservedArgs),
-    /// Reserved for the lint engine: explain a lint rule.
-    #[command(hide = true)]
-    Rule(ReservedArgs),
+    /// Run the lint rules (exit 1 on findings at warning level or above, 2 on errors).
+    Lint(LintArgs),
+    /// For CI and pre-commit: the formatting check and the lints, writing nothing (exit 1 on
+    /// any finding).
+    Check(CheckArgs),
+    /// List the lint rules, or print one rule's documentation.
+    Rule(RuleArgs),
 }
 
-/// Arguments of a reserved command: accepted and ignored (the command is refused), so
-/// `flakefmt check x.py` never formats a file named on the line.
+/// Arguments of `lint`.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ReservedArgs {
-    /// Anything.
-    #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
-    pub rest: Vec<std::ffi::OsString>,
+pub struct LintArgs {
+    /// Files or directories (default: the current directory).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Apply the safe fixes (Nix files are formatted again afterwards).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (ones that may change what the code means); implies --fix.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// How findings are printed: human, concise, json, github, sarif.
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_output_format)]
+    pub output_format: flakefmt::lint::output::OutputFormat,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CheckArgs {
+    /// Files or directories (default: the current directory).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// How findings are printed: human (diffs and findings), concise, json, github, sarif
+    /// (formatting differences as findings of the `format` pseudo-rule).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_output_format)]
+    pub output_format: flakefmt::lint::output::OutputFormat,
+}
+
+/// Arguments of `rule`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RuleArgs {
+    /// A rule name or code; without one, list every rule.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+fn parse_output_format(text: &str) -> Result<flakefmt::lint::output::OutputFormat, String> {
+    text.parse()
 }
 
 /// Arguments of `fmt`.

@@ -89,14 +89,18 @@ impl LoadedConfig {
         })
     }
 
-    /// Whether `path` (absolute, normalised) matches an `exclude` glob.
-    fn excludes(&self, path: &Path, is_dir: bool) -> bool {
-        path.starts_with(&self.dir)
-            && path != self.dir
-            && self
-                .excludes
-                .matched_path_or_any_parents(path, is_dir)
-                .is_ignore()
+    /// Whether `path` (absolute, normalised) matches an `exclude` glob; with
+    /// `include_parents`, also when one of its directories does.
+    fn excludes(&self, path: &Path, is_dir: bool, include_parents: bool) -> bool {
+        if !path.starts_with(&self.dir) || path == self.dir {
+            return false;
+        }
+        let matched = if include_parents {
+            self.excludes.matched_path_or_any_parents(path, is_dir)
+        } else {
+            self.excludes.matched(path, is_dir)
+        };
+        matched.is_ignore()
     }
 }
 
@@ -175,10 +179,21 @@ impl ConfigStore {
         found
     }
 
-    /// Whether the configuration's `exclude` globs exclude `path`.
+    /// Whether the configuration's `exclude` globs exclude `path` itself. A walk asks this
+    /// of every entry and prunes excluded directories, so what is below a directory the
+    /// user named is judged from there down (naming an excluded directory processes it).
     pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
         match self.flakefmt_config(path) {
-            Ok(loaded) => loaded.excludes(&normalize(path), is_dir),
+            Ok(loaded) => loaded.excludes(&normalize(path), is_dir, false),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `path` or one of its directories is excluded (`--force-exclude` on a file
+    /// named on the command line or by `--stdin-filepath`).
+    pub fn is_force_excluded(&self, path: &Path) -> bool {
+        match self.flakefmt_config(path) {
+            Ok(loaded) => loaded.excludes(&normalize(path), false, true),
             Err(_) => false,
         }
     }

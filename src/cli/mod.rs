@@ -16,8 +16,11 @@ pub mod cache;
 pub mod debug;
 pub mod discover;
 pub mod guard;
+pub mod lint_cmd;
 pub mod output;
+pub mod repo;
 pub mod report;
+pub mod rule_cmd;
 pub mod run;
 pub mod stdin;
 pub mod walk;
@@ -49,15 +52,21 @@ fn run_cli(cli: Cli) -> Exit {
     let fmt = match cli.command {
         None => cli.fmt,
         Some(Command::Fmt(sub)) => cli.fmt.merged(sub),
-        Some(Command::Lint(_) | Command::Check(_) | Command::Rule(_)) => {
-            eprint!(
-                "{}",
-                output::error_line(
-                    "this command arrives with the lint engine; it is not available in this build (use `flakefmt fmt --check`)",
-                    Style::new(global.color).color_stderr,
-                )
+        Some(Command::Rule(args)) => return rule_cmd::run(args.name.as_deref()),
+        Some(Command::Lint(args)) => {
+            let mode = lint_cmd::Mode::Lint {
+                fix: args.fix,
+                unsafe_fixes: args.unsafe_fixes,
+            };
+            return run_lint(&global, mode, args.output_format, &args.paths);
+        }
+        Some(Command::Check(args)) => {
+            return run_lint(
+                &global,
+                lint_cmd::Mode::Check,
+                args.output_format,
+                &args.paths,
             );
-            return Exit::Errors;
         }
     };
     let task = if fmt.check {
@@ -129,4 +138,50 @@ fn run_cli(cli: Cli) -> Exit {
         cache::finish(cache, global.verbose);
     }
     reporter.finish(started.elapsed())
+}
+
+/// `lint` and `check`.
+fn run_lint(
+    global: &args::GlobalArgs,
+    mode: lint_cmd::Mode,
+    format: flakefmt::lint::output::OutputFormat,
+    paths: &[PathBuf],
+) -> Exit {
+    let style = Style::new(global.color);
+    let store = Arc::new(ConfigStore::new(
+        global.config.as_deref(),
+        CliOverrides {
+            line_width: global.line_width.map(usize::from),
+            indent_width: global.indent_width.map(usize::from),
+            strict: global.strict,
+        },
+    ));
+    guard::install_hook();
+    let threads = global
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let settings = lint_cmd::Settings {
+        mode,
+        format,
+        style,
+        quiet: global.quiet,
+        force_exclude: global.force_exclude,
+        threads,
+        store: &store,
+    };
+    if let Some(path) = &global.stdin_filepath {
+        if !paths.is_empty() {
+            eprint!(
+                "{}",
+                output::error_line(
+                    "--stdin-filepath reads stdin; do not also pass paths",
+                    style.color_stderr
+                )
+            );
+            return Exit::Errors;
+        }
+        return lint_cmd::run_stdin(path, &settings);
+    }
+    lint_cmd::run(paths, &settings)
 }

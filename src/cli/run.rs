@@ -199,6 +199,22 @@ pub fn process_file(
     task: Task,
     cache: Option<&Cache>,
 ) -> FileJob {
+    let key = |language, path: &Path| {
+        cache.and_then(|cache| Some((cache, format_key(cache, language, path, store)?)))
+    };
+    process_file_with(candidate, task, key, |language, source, path| {
+        format_text(language, source, path, store)
+    })
+}
+
+/// Processes one file with the given formatter (the seam the tests use to inject a bug)
+/// and cache (the cache and the file's format key, when the cache is on).
+fn process_file_with<'c>(
+    candidate: &Candidate,
+    task: Task,
+    cache_key: impl FnOnce(Language, &Path) -> Option<(&'c Cache, u64)>,
+    format: impl FnOnce(Language, &str, &Path) -> Result<String, FormatFailure>,
+) -> FileJob {
     let mut job = FileJob::new(candidate);
     let Some(language) = detect_language(&candidate.path) else {
         job.outcome = Outcome::Skipped(SkipReason::Unsupported);
@@ -219,8 +235,7 @@ pub fn process_file(
         Err(error) => return job.fail(format!("could not read: {error}")),
     };
     // Clean last time and unchanged since: skipped without being read.
-    let cached =
-        cache.and_then(|cache| Some((cache, format_key(cache, language, &candidate.path, store)?)));
+    let cached = cache_key(language, &candidate.path);
     if let Some((cache, key)) = cached
         && cache.is_clean(
             &candidate.path,
@@ -245,7 +260,9 @@ pub fn process_file(
         Ok(source) => source,
         Err(message) => return job.fail(message),
     };
-    let formatted = match format_text(language, &source, &candidate.path, store) {
+    let formatted = match guard::catch(|| format(language, &source, &candidate.path))
+        .unwrap_or_else(|message| Err(FormatFailure::Panic(message)))
+    {
         Ok(formatted) => formatted,
         Err(failure) => {
             job.source = Some(source);
@@ -330,4 +347,44 @@ pub fn process_all(
             .map(|candidate| process_file(candidate, store, task, cache))
             .collect()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_formatter_fails_only_that_file_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x=1\n").unwrap();
+        let candidate = Candidate {
+            path: path.clone(),
+            explicit: true,
+        };
+        let job = process_file_with(
+            &candidate,
+            Task::Write,
+            |_, _| None,
+            |_, _, _| panic!("index out of bounds"),
+        );
+        assert_eq!(job.outcome, Outcome::Failed);
+        assert_eq!(job.errors.len(), 1);
+        assert!(
+            job.errors[0].contains("internal error")
+                && job.errors[0].contains("index out of bounds"),
+            "{:?}",
+            job.errors
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x=1\n");
+        // The next file is processed normally.
+        let job = process_file_with(
+            &candidate,
+            Task::Write,
+            |_, _| None,
+            |_, source, _| Ok(source.replace('=', " = ")),
+        );
+        assert_eq!(job.outcome, Outcome::Formatted);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
+    }
 }

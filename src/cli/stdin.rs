@@ -29,7 +29,7 @@ pub fn run(
         Err(message) => return fail(&format!("stdin ({display}) {message}"), style),
     };
     let language = Language::detect(path, Some(source.as_bytes()));
-    let excluded = force_exclude && store.is_excluded(path, false);
+    let excluded = force_exclude && store.is_force_excluded(path);
     let language = match language {
         Some(language) if language.is_formatted() && !excluded => language,
         // Nothing to format: echo the input so an editor's buffer stays as it is.

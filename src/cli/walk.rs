@@ -3,12 +3,15 @@
 //! excludes, the configuration's `exclude`), hidden directories included, `.git` never,
 //! symlinks never followed.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::discover::ConfigStore;
+use super::discover::{ConfigStore, normalize};
+use super::output::display_path;
 
 /// A file to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +60,13 @@ pub fn collect(
                 message: "is a symlink; flakefmt never follows symlinks (name its target instead)"
                     .into(),
             }),
-            Ok(metadata) if metadata.is_dir() => roots.push(path.clone()),
+            Ok(metadata) if metadata.is_dir() => {
+                if !(force_exclude && store.is_force_excluded(path)) {
+                    roots.push(path.clone());
+                }
+            }
             Ok(metadata) if metadata.is_file() => {
-                if !(force_exclude && store.is_excluded(path, false)) {
+                if !(force_exclude && store.is_force_excluded(path)) {
                     collected.files.push(Candidate {
                         path: path.clone(),
                         explicit: true,
@@ -75,16 +82,23 @@ pub fn collect(
     if !roots.is_empty() {
         walk(&roots, store, threads, &mut collected);
     }
-    collected.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Sorted as shown (without a leading `./`), so output order is stable.
+    collected
+        .files
+        .sort_by_cached_key(|candidate| display_path(&candidate.path));
     // The same file named twice (or named and found by a walk) is processed once.
-    collected.files.dedup_by(|later, earlier| {
-        if later.path == earlier.path {
-            earlier.explicit |= later.explicit;
-            true
-        } else {
-            false
+    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
+    let mut unique: Vec<Candidate> = Vec::with_capacity(collected.files.len());
+    for candidate in collected.files.drain(..) {
+        match seen.entry(normalize(&candidate.path)) {
+            Entry::Occupied(index) => unique[*index.get()].explicit |= candidate.explicit,
+            Entry::Vacant(slot) => {
+                slot.insert(unique.len());
+                unique.push(candidate);
+            }
         }
-    });
+    }
+    collected.files = unique;
     collected
 }
 

@@ -79,3 +79,60 @@ pub fn write_atomically(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_names(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".flakefmt-"))
+            .collect()
+    }
+
+    #[test]
+    fn replaces_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x=1\n").unwrap();
+        let metadata = fs::metadata(&path).unwrap();
+        write_atomically(&path, b"x=1\n", &metadata, "x = 1\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
+        assert!(temp_names(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x=1\n").unwrap();
+        let metadata = fs::metadata(&path).unwrap();
+        // Someone (an editor) saves the file while it is being formatted.
+        fs::write(&path, "x=2\n").unwrap();
+        let error = write_atomically(&path, b"x=1\n", &metadata, "x = 1\n").unwrap_err();
+        assert!(matches!(error, WriteError::ChangedOnDisk), "{error}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x=2\n");
+        assert!(temp_names(dir.path()).is_empty(), "temp file removed");
+    }
+
+    #[test]
+    fn never_writes_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.py");
+        let link = dir.path().join("link.py");
+        fs::write(&target, "x=1\n").unwrap();
+        let metadata = fs::metadata(&target).unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let error = write_atomically(&link, b"x=1\n", &metadata, "x = 1\n").unwrap_err();
+        assert!(matches!(error, WriteError::Symlink), "{error}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "x=1\n");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}

@@ -21,8 +21,10 @@ use serde::Deserialize;
 
 use crate::config::ConfigError;
 use crate::diagnostic::Severity;
+use crate::lint::guard::GuardOptions;
 use crate::lint::registry;
 use crate::lint::rules::nix_mode::NixModeOptions;
+use crate::lint::shell::options::BuildFlagsOptions;
 
 /// `[lint]` in `flakefmt.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -34,9 +36,16 @@ pub struct LintConfig {
     pub ignore: Vec<String>,
     /// Severity per rule (name or code), replacing the rule's own.
     pub severity: BTreeMap<String, Severity>,
+    /// `[lint.build_flags]`: options of the build-flag rules (`build_flags_missing`,
+    /// `build_flags_spelling`, `build_flags_value`).
+    #[serde(rename = "build_flags")]
+    pub build_flags: BuildFlagsOptions,
     /// `[lint.nix_mode]`: options of `nix_mode`.
     #[serde(rename = "nix_mode")]
     pub nix_mode: NixModeOptions,
+    /// `[[lint.guarded_option_access]]`: configured guard pairs.
+    #[serde(rename = "guarded_option_access")]
+    pub guarded_option_access: GuardOptions,
 }
 
 impl LintConfig {

@@ -74,11 +74,12 @@ fn splice(source: &str, fixes: &[&Diagnostic]) -> String {
     out
 }
 
-/// Whether `text` still parses as `language`. Nix is checked with rnix; shell is checked by
-/// the shell support when it lands; other languages are not re-checked.
+/// Whether `text` still parses as `language`. Nix is checked with rnix, shell scripts with
+/// tree-sitter-bash; other languages are not re-checked.
 pub fn still_parses(language: Option<Language>, text: &str) -> bool {
     match language {
         Some(Language::Nix) => nix::parse::parse(text).is_ok(),
+        Some(Language::Shell) => crate::lint::shell::bash::parses_cleanly(text),
         _ => true,
     }
 }

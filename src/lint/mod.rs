@@ -7,17 +7,23 @@
 //! - [`suppress`]: `# flakefmt: allow(rule)` comments; [`fix`]: applying fixes;
 //! - [`config`]: `[lint]` in `flakefmt.toml`; [`output`]: the renderers (human, concise,
 //!   json, github, sarif);
-//! - [`rules`]: one module per rule; [`hashes`]: the hash encodings the hash rules use.
+//! - [`rules`]: one module per rule; [`hashes`]: the hash encodings the hash rules use;
+//! - [`shell`]: shell text (scripts, Markdown, CI YAML, recipes, Nix strings) and its checks.
 
 pub mod config;
 pub mod context;
 pub mod engine;
 pub mod fix;
+pub mod guard;
+pub mod hash_sites;
 pub mod hashes;
+pub mod mode_commands;
+pub mod nix_syntax;
 pub mod output;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod shell;
 pub mod suppress;
 
 pub use config::LintConfig;

@@ -11,11 +11,14 @@ pub mod ruff_config;
 use ruff_formatter::printer::LineEnding as RuffLineEnding;
 use ruff_formatter::{IndentStyle as RuffIndentStyle, IndentWidth, LineWidth};
 use ruff_python_formatter::{
-    DocstringCode, DocstringCodeLineWidth, MagicTrailingComma, PreviewMode, PyFormatOptions,
+    DocstringCode, DocstringCodeLineWidth, MagicTrailingComma,
+    NestedStringQuoteStyle as RuffNestedStringQuoteStyle, PreviewMode, PyFormatOptions,
     QuoteStyle as RuffQuoteStyle, format_module_source,
 };
 
-pub use options::{IndentStyle, LineEnding, PythonFormatOptions, PythonVersion, QuoteStyle};
+pub use options::{
+    IndentStyle, LineEnding, NestedStringQuoteStyle, PythonFormatOptions, PythonVersion, QuoteStyle,
+};
 
 use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 
@@ -73,11 +76,11 @@ fn to_ruff_options(
             options.indent_width
         ))
     })?;
-    let docstring_code_line_width = match options.docstring_code_line_width {
+    let docstring_code_line_length = match options.docstring_code_line_length {
         None => DocstringCodeLineWidth::Dynamic,
         Some(width) => DocstringCodeLineWidth::Fixed(LineWidth::try_from(width).map_err(|_| {
             option_error(format!(
-                "docstring-code-line-width {width} is out of range (1 ..= 320)"
+                "docstring-code-line-length {width} is out of range (1 ..= 320)"
             ))
         })?),
     };
@@ -109,6 +112,10 @@ fn to_ruff_options(
             QuoteStyle::Single => RuffQuoteStyle::Single,
             QuoteStyle::Preserve => RuffQuoteStyle::Preserve,
         })
+        .with_nested_string_quote_style(match options.nested_string_quote_style {
+            NestedStringQuoteStyle::Alternating => RuffNestedStringQuoteStyle::Alternating,
+            NestedStringQuoteStyle::Preferred => RuffNestedStringQuoteStyle::Preferred,
+        })
         .with_magic_trailing_comma(if options.skip_magic_trailing_comma {
             MagicTrailingComma::Ignore
         } else {
@@ -120,7 +127,7 @@ fn to_ruff_options(
         } else {
             DocstringCode::Disabled
         })
-        .with_docstring_code_line_width(docstring_code_line_width)
+        .with_docstring_code_line_width(docstring_code_line_length)
         .with_preview(if options.preview {
             PreviewMode::Enabled
         } else {

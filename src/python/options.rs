@@ -69,6 +69,31 @@ impl FromStr for QuoteStyle {
     }
 }
 
+/// ruff's `format.nested-string-quote-style` (quotes of strings nested in f-strings on
+/// Python 3.12+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NestedStringQuoteStyle {
+    /// `alternating` (the default): the opposite of the enclosing string's quotes.
+    #[default]
+    Alternating,
+    /// `preferred`: the configured `quote-style`.
+    Preferred,
+}
+
+impl FromStr for NestedStringQuoteStyle {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "alternating" => Ok(NestedStringQuoteStyle::Alternating),
+            "preferred" => Ok(NestedStringQuoteStyle::Preferred),
+            _ => Err(format!(
+                "unknown nested-string-quote-style `{text}` (expected alternating or preferred)"
+            )),
+        }
+    }
+}
+
 /// ruff's `format.indent-style`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum IndentStyle {
@@ -136,6 +161,8 @@ pub struct PythonFormatOptions {
     pub target_version: PythonVersion,
     /// `format.quote-style`.
     pub quote_style: QuoteStyle,
+    /// `format.nested-string-quote-style`.
+    pub nested_string_quote_style: NestedStringQuoteStyle,
     /// `format.indent-style`.
     pub indent_style: IndentStyle,
     /// `format.line-ending`.
@@ -144,8 +171,8 @@ pub struct PythonFormatOptions {
     pub skip_magic_trailing_comma: bool,
     /// `format.docstring-code-format`, default false.
     pub docstring_code_format: bool,
-    /// `format.docstring-code-line-width`: `None` is `dynamic` (the default).
-    pub docstring_code_line_width: Option<u16>,
+    /// `format.docstring-code-line-length`: `None` is `dynamic` (the default).
+    pub docstring_code_line_length: Option<u16>,
     /// `preview` / `format.preview`, default false.
     pub preview: bool,
 }
@@ -158,11 +185,12 @@ impl Default for PythonFormatOptions {
             indent_width: 4,
             target_version: PythonVersion::DEFAULT,
             quote_style: QuoteStyle::default(),
+            nested_string_quote_style: NestedStringQuoteStyle::default(),
             indent_style: IndentStyle::default(),
             line_ending: LineEnding::default(),
             skip_magic_trailing_comma: false,
             docstring_code_format: false,
-            docstring_code_line_width: None,
+            docstring_code_line_length: None,
             preview: false,
         }
     }

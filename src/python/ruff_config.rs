@@ -9,7 +9,9 @@
 use toml::Value;
 use toml::value::Table;
 
-use super::options::{IndentStyle, LineEnding, PythonFormatOptions, PythonVersion, QuoteStyle};
+use super::options::{
+    IndentStyle, LineEnding, NestedStringQuoteStyle, PythonFormatOptions, PythonVersion, QuoteStyle,
+};
 
 /// Which kind of file the text comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub struct RuffSettings {
     pub format_preview: Option<bool>,
     /// `format.quote-style`.
     pub quote_style: Option<QuoteStyle>,
+    /// `format.nested-string-quote-style`.
+    pub nested_string_quote_style: Option<NestedStringQuoteStyle>,
     /// `format.indent-style`.
     pub indent_style: Option<IndentStyle>,
     /// `format.line-ending`.
@@ -43,8 +47,8 @@ pub struct RuffSettings {
     pub skip_magic_trailing_comma: Option<bool>,
     /// `format.docstring-code-format`.
     pub docstring_code_format: Option<bool>,
-    /// `format.docstring-code-line-width`: `Some(None)` is `"dynamic"`.
-    pub docstring_code_line_width: Option<Option<u16>>,
+    /// `format.docstring-code-line-length`: `Some(None)` is `"dynamic"`.
+    pub docstring_code_line_length: Option<Option<u16>>,
     /// `extend`: the path (relative to this file's directory) of a configuration this one
     /// extends; its settings apply where this one sets nothing.
     pub extend: Option<String>,
@@ -104,18 +108,30 @@ fn parse_settings(table: &Table, prefix: &str) -> Result<RuffSettings, String> {
         None => {}
         Some(Value::Table(format)) => {
             let prefix = format!("{prefix}format.");
+            // ruff itself refuses unknown keys here; so do we, rather than format differently.
+            if let Some(key) = format
+                .keys()
+                .find(|key| !FORMAT_KEYS.contains(&key.as_str()))
+            {
+                return Err(format!(
+                    "unknown key `{prefix}{key}` (ruff's format settings are: {})",
+                    FORMAT_KEYS.join(", ")
+                ));
+            }
             settings.format_preview = boolean(format, "preview", &prefix)?;
             settings.quote_style = parsed(format, "quote-style", &prefix)?;
             settings.indent_style = parsed(format, "indent-style", &prefix)?;
+            settings.nested_string_quote_style =
+                parsed(format, "nested-string-quote-style", &prefix)?;
             settings.line_ending = parsed(format, "line-ending", &prefix)?;
             settings.skip_magic_trailing_comma =
                 boolean(format, "skip-magic-trailing-comma", &prefix)?;
             settings.docstring_code_format = boolean(format, "docstring-code-format", &prefix)?;
-            settings.docstring_code_line_width = match format.get("docstring-code-line-width") {
+            settings.docstring_code_line_length = match format.get("docstring-code-line-length") {
                 None => None,
                 Some(Value::String(text)) if text == "dynamic" => Some(None),
                 Some(_) => Some(Some(
-                    integer(format, "docstring-code-line-width", &prefix, 1, 320)?
+                    integer(format, "docstring-code-line-length", &prefix, 1, 320)?
                         .map(|n| n as u16)
                         .unwrap_or(88),
                 )),
@@ -125,6 +141,19 @@ fn parse_settings(table: &Table, prefix: &str) -> Result<RuffSettings, String> {
     }
     Ok(settings)
 }
+
+/// The keys of ruff's `[format]` table (ruff 0.17.6).
+const FORMAT_KEYS: &[&str] = &[
+    "exclude",
+    "preview",
+    "indent-style",
+    "quote-style",
+    "nested-string-quote-style",
+    "skip-magic-trailing-comma",
+    "line-ending",
+    "docstring-code-format",
+    "docstring-code-line-length",
+];
 
 fn integer(
     table: &Table,
@@ -218,11 +247,12 @@ impl RuffSettings {
             preview,
             format_preview,
             quote_style,
+            nested_string_quote_style,
             indent_style,
             line_ending,
             skip_magic_trailing_comma,
             docstring_code_format,
-            docstring_code_line_width
+            docstring_code_line_length
         );
     }
 
@@ -243,6 +273,9 @@ impl RuffSettings {
         if let Some(value) = self.quote_style {
             options.quote_style = value;
         }
+        if let Some(value) = self.nested_string_quote_style {
+            options.nested_string_quote_style = value;
+        }
         if let Some(value) = self.indent_style {
             options.indent_style = value;
         }
@@ -255,8 +288,8 @@ impl RuffSettings {
         if let Some(value) = self.docstring_code_format {
             options.docstring_code_format = value;
         }
-        if let Some(value) = self.docstring_code_line_width {
-            options.docstring_code_line_width = value;
+        if let Some(value) = self.docstring_code_line_length {
+            options.docstring_code_line_length = value;
         }
     }
 }
@@ -268,7 +301,7 @@ mod tests {
     #[test]
     fn reads_ruff_toml_and_ignores_lint_keys() {
         let file = parse(
-            "line-length = 60\nindent-width = 2\ntarget-version = \"py39\"\n[lint]\nselect = [\"E\"]\n[format]\nquote-style = \"single\"\nindent-style = \"tab\"\nline-ending = \"cr-lf\"\nskip-magic-trailing-comma = true\ndocstring-code-format = true\ndocstring-code-line-width = 40\n",
+            "line-length = 60\nindent-width = 2\ntarget-version = \"py39\"\n[lint]\nselect = [\"E\"]\n[format]\nquote-style = \"single\"\nindent-style = \"tab\"\nline-ending = \"cr-lf\"\nskip-magic-trailing-comma = true\ndocstring-code-format = true\ndocstring-code-line-length = 40\n",
             RuffConfigKind::RuffToml,
         )
         .unwrap();
@@ -284,7 +317,7 @@ mod tests {
         assert_eq!(settings.line_ending, Some(LineEnding::CrLf));
         assert_eq!(settings.skip_magic_trailing_comma, Some(true));
         assert_eq!(settings.docstring_code_format, Some(true));
-        assert_eq!(settings.docstring_code_line_width, Some(Some(40)));
+        assert_eq!(settings.docstring_code_line_length, Some(Some(40)));
     }
 
     #[test]
@@ -320,6 +353,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.contains("format.quote-style"), "{error}");
+        let error = parse(
+            "[format]\nquote_style = \"single\"\n",
+            RuffConfigKind::RuffToml,
+        )
+        .unwrap_err();
+        assert!(error.contains("format.quote_style"), "{error}");
         let error = parse(
             "[tool.ruff]\nline-length = \"long\"\n",
             RuffConfigKind::Pyproject,

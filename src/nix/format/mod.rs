@@ -1,11 +1,19 @@
-//! The Nix formatter: the official Nix style (RFC 166), byte-identical to nixfmt.
+//! The Nix formatter: the official Nix style (RFC 166), byte-identical to nixfmt 1.4.0.
 //!
-//! Issue 3 builds this out: a document IR and layout engine (`doc`, `printer`) that know
-//! nothing about Nix, a trivia pass that attaches comments to tokens, and one rule module
-//! per node family.
+//! Pipeline: [`lower`] builds an owned nixfmt-shaped tree from the rnix CST, with every
+//! comment and blank line attached to a token by the [`trivia`] lexer; [`rules`] turn it
+//! into a [`doc::Doc`]; [`doc::fixup`] normalises it; [`printer`] lays it out greedily.
 
-use crate::diagnostic::Diagnostic;
+pub mod ast;
+pub mod doc;
+pub mod lower;
+pub mod printer;
+pub mod rules;
+pub mod trivia;
+
+use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 use crate::nix::parse::ParsedNix;
+use doc::{Doc, DocE, TextKind};
 
 /// Options of the Nix formatter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,15 +46,112 @@ impl From<&crate::config::FormatConfig> for NixFormatOptions {
     }
 }
 
+fn lower_error(error: lower::LowerError) -> Diagnostic {
+    if error.message.starts_with("nesting too deep") {
+        Diagnostic::new(INTERNAL_ERROR, Severity::Error, error.message, error.range)
+    } else {
+        Diagnostic::syntax_error(error.message, error.range)
+    }
+}
+
+/// Builds the fixed-up document of a parsed file.
+fn build_doc(
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
+) -> Result<Doc, Diagnostic> {
+    let mut whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
+    // Blank lines at the start of the file are dropped before layout.
+    let first = rules::expr_first(&mut whole.expr);
+    let leading_blank = first
+        .pre
+        .iter()
+        .take_while(|t| **t == ast::Trivium::EmptyLine)
+        .count();
+    first.pre.drain(..leading_blank);
+    let doc = rules::pretty_whole(&whole);
+    Ok(doc::fixup(remove_disabled(doc)))
+}
+
+/// Turns disable markers with no verbatim region after them into plain comments.
+fn remove_disabled(doc: Doc) -> Doc {
+    fn count(doc: &[DocE]) -> usize {
+        doc.iter()
+            .map(|e| match e {
+                DocE::Text {
+                    kind: TextKind::Verbatim(_),
+                    ..
+                } => 1,
+                DocE::Group(_, inner) => count(inner),
+                _ => 0,
+            })
+            .sum()
+    }
+    fn go(doc: Doc, left: &mut usize) -> Doc {
+        let mut out = Vec::with_capacity(doc.len());
+        for element in doc {
+            match element {
+                DocE::Text {
+                    kind: TextKind::DisableMarker,
+                    level,
+                    offset,
+                    ..
+                } if *left == 0 => {
+                    out.push(DocE::Text {
+                        level,
+                        offset,
+                        kind: TextKind::Comment,
+                        text: "/*nixfmt:disable*/".to_string(),
+                    });
+                    out.push(DocE::Spacing(doc::Spacing::Hardline));
+                }
+                DocE::Text {
+                    kind: TextKind::Verbatim(_),
+                    ..
+                } => {
+                    *left = left.saturating_sub(1);
+                    out.push(element);
+                }
+                DocE::Group(kind, inner) => out.push(DocE::Group(kind, go(inner, left))),
+                other => out.push(other),
+            }
+        }
+        out
+    }
+    let mut left = count(&doc);
+    go(doc, &mut left)
+}
+
+fn ends_with_eof_region(doc: &[DocE]) -> bool {
+    for element in doc.iter().rev() {
+        match element {
+            DocE::Spacing(_) => continue,
+            DocE::Text {
+                kind: TextKind::Verbatim(true),
+                ..
+            } => return true,
+            DocE::Group(_, inner) => return ends_with_eof_region(inner),
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Formats a parsed Nix file. This is the single place where the Nix printer plugs in.
-///
-/// Until the printer lands, the source comes back unchanged.
 pub fn format_nix(
     source: &str,
-    _parsed: &ParsedNix,
-    _options: &NixFormatOptions,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
 ) -> Result<String, Diagnostic> {
-    Ok(source.to_string())
+    let doc = build_doc(source, parsed, options)?;
+    let laid_out = printer::layout(&doc, options.width, options.indent);
+    if ends_with_eof_region(&doc) {
+        Ok(laid_out.trim_start().to_string())
+    } else {
+        let mut out = laid_out.trim().to_string();
+        out.push('\n');
+        Ok(out)
+    }
 }
 
 /// The concrete syntax tree as text, for `--print-tree` (contributors' debugging aid).
@@ -55,12 +160,10 @@ pub fn debug_tree(parsed: &ParsedNix) -> String {
 }
 
 /// The formatter's document (IR) as text, for `--print-ir` (contributors' debugging aid).
-///
-/// Until the printer lands, this is empty.
 pub fn debug_ir(
-    _source: &str,
-    _parsed: &ParsedNix,
-    _options: &NixFormatOptions,
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
 ) -> Result<String, Diagnostic> {
-    Ok(String::new())
+    Ok(format!("{:#?}", build_doc(source, parsed, options)?))
 }

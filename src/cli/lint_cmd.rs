@@ -1,0 +1,664 @@
+//! `flakefmt lint` and `flakefmt check`: the lint rules (and, for `check`, the formatting
+//! check) over the walked files, one parse per Nix file shared by the formatter and the
+//! rules, in parallel; findings printed in path order in the chosen output format.
+//!
+//! Exit codes: `lint` 1 when a finding at warning level or above remains, `check` 1 on any
+//! finding (formatting or lint, info aside); 2 on errors (syntax, IO, configuration).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use flakefmt::Language;
+use flakefmt::diagnostic::{Applicability, Diagnostic, SYNTAX_ERROR, Severity};
+use flakefmt::lint::output::{
+    self as render, FORMAT_RULE, FileReport, OutputFormat, RenderOptions,
+};
+use flakefmt::lint::rules::git_exec_bit::{FileAction, file_action};
+use flakefmt::lint::{FileFacts, FileInput, Linter};
+use flakefmt::nix::NixFormatOptions;
+
+use super::discover::{ConfigFailure, ConfigStore};
+use super::output::{self, Style, display_path};
+use super::repo::{self, Repositories};
+use super::report::Exit;
+use super::run::{FORMAT_STACK_SIZE, FormatFailure, decode, format_text};
+use super::walk::{self, Candidate};
+use super::{guard, write};
+
+/// What the command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `lint`: the rules; with `fix`, apply safe fixes (and unsafe ones with `unsafe_fixes`).
+    Lint {
+        /// `--fix`.
+        fix: bool,
+        /// `--unsafe-fixes`.
+        unsafe_fixes: bool,
+    },
+    /// `check`: formatting check plus the rules; writes nothing.
+    Check,
+}
+
+impl Mode {
+    fn fixing(self) -> Option<bool> {
+        match self {
+            Mode::Lint { fix, unsafe_fixes } if fix || unsafe_fixes => Some(unsafe_fixes),
+            _ => None,
+        }
+    }
+}
+
+/// The settings of one run.
+pub struct Settings<'a> {
+    /// Lint or check.
+    pub mode: Mode,
+    /// How findings are printed.
+    pub format: OutputFormat,
+    /// Colours and terminals.
+    pub style: Style,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--force-exclude`.
+    pub force_exclude: bool,
+    /// Worker threads.
+    pub threads: usize,
+    /// Configuration.
+    pub store: &'a Arc<ConfigStore>,
+}
+
+/// What one file produced.
+#[derive(Debug, Default)]
+struct FileResult {
+    path: PathBuf,
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+    /// The formatted text when it differs (`check`).
+    formatted: Option<String>,
+    errors: Vec<String>,
+    notes: Vec<String>,
+    config_failure: Option<Arc<ConfigFailure>>,
+    fixed: usize,
+}
+
+impl FileResult {
+    fn failed(&self) -> bool {
+        !self.errors.is_empty()
+            || self.config_failure.is_some()
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == SYNTAX_ERROR || d.rule == flakefmt::diagnostic::INTERNAL_ERROR)
+    }
+}
+
+/// Runs `lint` or `check` over `paths`.
+pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let collected = walk::collect(
+        &paths,
+        settings.store,
+        settings.force_exclude,
+        settings.threads,
+    );
+    let repositories = Repositories::default();
+    let mut candidates = collected.files;
+    add_tracked_files(&paths, &repositories, settings, &mut candidates);
+    let mut exit = Exit::Clean;
+    let mut stderr = String::new();
+    for error in &collected.errors {
+        let message = if error.path.as_os_str().is_empty() {
+            error.message.clone()
+        } else {
+            format!("{}: {}", display_path(&error.path), error.message)
+        };
+        stderr.push_str(&output::error_line(&message, settings.style.color_stderr));
+        exit = Exit::Errors;
+    }
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .stack_size(FORMAT_STACK_SIZE)
+        .thread_name(|index| format!("flakefmt-lint-{index}"))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprint!(
+                "{}",
+                output::error_line(
+                    &format!("could not start worker threads: {error}"),
+                    settings.style.color_stderr
+                )
+            );
+            return Exit::Errors;
+        }
+    };
+    let results: Vec<FileResult> = pool.install(|| {
+        candidates
+            .par_iter()
+            .map(|candidate| process(candidate, settings, &repositories))
+            .collect()
+    });
+    let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
+    exit = exit.max(report(&results, settings));
+    exit
+}
+
+/// Adds the files git tracks under `paths` that the walk did not yield (ignored but
+/// committed files, such as a committed `result` link): the repository rules judge them.
+fn add_tracked_files(
+    paths: &[PathBuf],
+    repositories: &Repositories,
+    settings: &Settings<'_>,
+    candidates: &mut Vec<Candidate>,
+) {
+    let walked: BTreeSet<PathBuf> = candidates
+        .iter()
+        .map(|c| repo::canonical(&c.path))
+        .collect();
+    let mut extra = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            continue;
+        }
+        let Some(index) = repositories.index_for(path) else {
+            continue;
+        };
+        let Ok(root) = fs::canonicalize(path) else {
+            continue;
+        };
+        for tracked in index.modes.keys() {
+            if !tracked.starts_with(&root) || walked.contains(tracked) {
+                continue;
+            }
+            if fs::symlink_metadata(tracked).is_err() || settings.store.is_excluded(tracked, false)
+            {
+                continue;
+            }
+            // Shown relative to the path given, as the walk's paths are.
+            let relative = tracked
+                .strip_prefix(&root)
+                .map_or_else(|_| tracked.clone(), |rest| path.join(rest));
+            extra.push(Candidate {
+                path: relative,
+                explicit: false,
+            });
+        }
+    }
+    candidates.extend(extra);
+    candidates.sort_by(|a, b| a.path.cmp(&b.path));
+    candidates.dedup_by(|a, b| a.path == b.path);
+}
+
+fn detect(path: &Path, facts: &FileFacts) -> Option<Language> {
+    if facts.is_symlink {
+        return None;
+    }
+    Language::detect(path, Some(&facts.head))
+}
+
+/// Lints (and checks or fixes) one file.
+fn process(
+    candidate: &Candidate,
+    settings: &Settings<'_>,
+    repositories: &Repositories,
+) -> FileResult {
+    let path = &candidate.path;
+    let mut result = FileResult {
+        path: path.clone(),
+        ..FileResult::default()
+    };
+    let loaded = match settings.store.flakefmt_config(path) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            result.config_failure = Some(failure);
+            return result;
+        }
+    };
+    let linter = Linter::new(&loaded.config.lint);
+    let facts = repo::facts(path, repositories);
+    let language = detect(path, &facts);
+    let Some(language) = language else {
+        // Repository rules only (links, binaries, files of no known language).
+        result.diagnostics = lint_facts_only(&linter, path, &facts);
+        apply_file_actions(&mut result, settings, repositories);
+        return result;
+    };
+    let (bytes, metadata) = match fs::File::open(path).and_then(|mut file| {
+        let metadata = file.metadata()?;
+        let mut bytes = Vec::with_capacity(metadata.len() as usize);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, metadata))
+    }) {
+        Ok(read) => read,
+        Err(error) => {
+            result.errors.push(format!("could not read: {error}"));
+            return result;
+        }
+    };
+    let source = match decode(bytes.clone()) {
+        Ok(source) => source,
+        Err(message) => {
+            result.errors.push(message);
+            return result;
+        }
+    };
+    let options = match settings.store.nix_options(path) {
+        Ok(options) => options,
+        Err(failure) => {
+            result.config_failure = Some(failure);
+            return result;
+        }
+    };
+    result.source = source.clone();
+    let parsed = if language == Language::Nix {
+        match flakefmt::nix::parse::parse(&source) {
+            Ok(parsed) => Some(parsed),
+            Err(errors) => {
+                result.diagnostics = errors;
+                result
+                    .diagnostics
+                    .extend(lint_facts_only(&linter, path, &facts));
+                return result;
+            }
+        }
+    } else {
+        None
+    };
+    let input = FileInput {
+        path,
+        language: Some(language),
+        source: &source,
+        nix: parsed.as_ref(),
+        facts: &facts,
+    };
+    match settings.mode {
+        Mode::Check => {
+            let formatted = match (language, &parsed) {
+                (Language::Nix, Some(parsed)) => {
+                    guard::catch(|| flakefmt::nix::format_nix(&source, parsed, &options))
+                        .map_err(FormatFailure::Panic)
+                        .and_then(|formatted| {
+                            formatted.map_err(|d| FormatFailure::Diagnostics(vec![d]))
+                        })
+                }
+                _ => format_text(language, &source, path, settings.store),
+            };
+            match formatted {
+                Ok(formatted) if formatted != source => result.formatted = Some(formatted),
+                Ok(_) => {}
+                Err(FormatFailure::Diagnostics(diagnostics)) => {
+                    result.diagnostics.extend(diagnostics)
+                }
+                Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
+                Err(FormatFailure::Panic(message)) => result.errors.push(format!(
+                    "internal error: the formatter panicked: {message} (please report this bug)"
+                )),
+            }
+            result.diagnostics.extend(linter.lint(&input));
+        }
+        Mode::Lint { .. } => match settings.mode.fixing() {
+            None => result.diagnostics = linter.lint(&input),
+            Some(unsafe_fixes) => {
+                let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
+                for dropped in &fixed.dropped {
+                    result.notes.push(format!(
+                        "the fix of `{}` ({}) was not applied: the result would not parse",
+                        dropped.rule, dropped.message
+                    ));
+                }
+                if fixed.source != source {
+                    match write::write_atomically(path, &bytes, &metadata, &fixed.source) {
+                        Ok(()) => {
+                            result.fixed += fixed.applied;
+                            result.source = fixed.source;
+                            result.diagnostics = fixed.remaining;
+                        }
+                        Err(error) => {
+                            result.errors.push(error.to_string());
+                            result.diagnostics = linter.lint(&input);
+                        }
+                    }
+                } else {
+                    result.diagnostics = fixed.remaining;
+                }
+                apply_file_actions(&mut result, settings, repositories);
+            }
+        },
+    }
+    result
+}
+
+fn lint_facts_only(linter: &Linter<'_>, path: &Path, facts: &FileFacts) -> Vec<Diagnostic> {
+    linter.lint(&FileInput {
+        path,
+        language: None,
+        source: "",
+        nix: None,
+        facts,
+    })
+}
+
+/// With `--fix`, carries out the fixes that are file actions (exec bits).
+fn apply_file_actions(
+    result: &mut FileResult,
+    settings: &Settings<'_>,
+    repositories: &Repositories,
+) {
+    let Some(unsafe_fixes) = settings.mode.fixing() else {
+        return;
+    };
+    let mut kept = Vec::new();
+    for diagnostic in std::mem::take(&mut result.diagnostics) {
+        let wanted = diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|fix| unsafe_fixes || fix.applicability == Applicability::Safe);
+        match (wanted, file_action(&diagnostic)) {
+            (true, Some(FileAction::SetExecutable(executable))) => {
+                match repo::set_executable(&result.path, executable, repositories) {
+                    Ok(()) => result.fixed += 1,
+                    Err(message) => {
+                        result.errors.push(message);
+                        kept.push(diagnostic);
+                    }
+                }
+            }
+            _ => kept.push(diagnostic),
+        }
+    }
+    result.diagnostics = kept;
+}
+
+/// A `format` finding for a file that would be reformatted, at the first line that differs.
+fn format_finding(source: &str, formatted: &str) -> Diagnostic {
+    let common = source
+        .bytes()
+        .zip(formatted.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut start = source[..common.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    Diagnostic::new(
+        FORMAT_RULE,
+        Severity::Error,
+        "the file is not formatted (run `flakefmt fmt`)",
+        start..end,
+    )
+}
+
+/// Prints the results and computes the exit code.
+fn report(results: &[FileResult], settings: &Settings<'_>) -> Exit {
+    let mut exit = Exit::Clean;
+    let mut stderr = String::new();
+    let mut stdout = String::new();
+    let mut reported_configs = BTreeSet::new();
+    let mut machine_diagnostics: Vec<Vec<Diagnostic>> = Vec::new();
+    let mut displays = Vec::new();
+    let mut fixed = 0;
+    let mut fixable = 0;
+    let mut counts = (0usize, 0usize, 0usize);
+    for result in results {
+        let display = display_path(&result.path);
+        if let Some(failure) = &result.config_failure
+            && reported_configs.insert(failure.path.clone())
+        {
+            stderr.push_str(&output::error_line(
+                &format!("invalid configuration {failure}"),
+                settings.style.color_stderr,
+            ));
+        }
+        for message in &result.errors {
+            stderr.push_str(&output::error_line(
+                &format!("{display}: {message}"),
+                settings.style.color_stderr,
+            ));
+        }
+        for message in &result.notes {
+            stderr.push_str(&output::warning_line(
+                &format!("{display}: {message}"),
+                settings.style.color_stderr,
+            ));
+        }
+        if result.failed() {
+            exit = Exit::Errors;
+        }
+        fixed += result.fixed;
+        let mut diagnostics = result.diagnostics.clone();
+        for diagnostic in &diagnostics {
+            if diagnostic.severity >= Severity::Warning {
+                exit = exit.max(Exit::Findings);
+            }
+            match diagnostic.severity {
+                Severity::Error => counts.0 += 1,
+                Severity::Warning => counts.1 += 1,
+                Severity::Info => counts.2 += 1,
+            }
+            if diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == Applicability::Safe)
+            {
+                fixable += 1;
+            }
+        }
+        if let Some(formatted) = &result.formatted {
+            exit = exit.max(Exit::Findings);
+            if settings.format.is_machine() {
+                diagnostics.insert(0, format_finding(&result.source, formatted));
+                counts.0 += 1;
+            } else {
+                stdout.push_str(&output::unified_diff(
+                    &display,
+                    &result.source,
+                    formatted,
+                    settings.style.color_stdout,
+                ));
+            }
+        }
+        if settings.format == OutputFormat::Human && !diagnostics.is_empty() {
+            stdout.push_str(&render::render(
+                OutputFormat::Human,
+                &[FileReport {
+                    path: &display,
+                    source: &result.source,
+                    diagnostics: &diagnostics,
+                }],
+                &RenderOptions {
+                    color: settings.style.color_stdout,
+                },
+            ));
+        }
+        machine_diagnostics.push(diagnostics);
+        displays.push(display);
+    }
+    if settings.format.is_machine() {
+        let reports: Vec<FileReport<'_>> = results
+            .iter()
+            .zip(&machine_diagnostics)
+            .zip(&displays)
+            .map(|((result, diagnostics), display)| FileReport {
+                path: display,
+                source: &result.source,
+                diagnostics,
+            })
+            .collect();
+        stdout.push_str(&render::render(
+            settings.format,
+            &reports,
+            &RenderOptions::default(),
+        ));
+    }
+    if settings.format == OutputFormat::Human && !settings.quiet {
+        let (errors, warnings, infos) = counts;
+        let mut line = format!(
+            "{errors} error{}, {warnings} warning{}, {infos} info in {} file{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" },
+            results.len(),
+            if results.len() == 1 { "" } else { "s" },
+        );
+        if fixed > 0 {
+            line.push_str(&format!("; {fixed} fixed"));
+        }
+        if fixable > 0 {
+            line.push_str(&format!("; {fixable} fixable with `flakefmt lint --fix`"));
+        }
+        line.push('\n');
+        stderr.push_str(&line);
+    }
+    let _ = std::io::stdout().lock().write_all(stdout.as_bytes());
+    let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
+    exit
+}
+
+/// `--stdin-filepath`: lints (or checks) stdin as the file `path`. With `--fix`, the fixed
+/// source goes to stdout and the remaining findings to stderr.
+pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
+    let display = display_path(path);
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        eprint!(
+            "{}",
+            output::error_line(
+                &format!("could not read stdin: {error}"),
+                settings.style.color_stderr
+            )
+        );
+        return Exit::Errors;
+    }
+    let source = match decode(bytes) {
+        Ok(source) => source,
+        Err(message) => {
+            eprint!(
+                "{}",
+                output::error_line(
+                    &format!("stdin ({display}) {message}"),
+                    settings.style.color_stderr
+                )
+            );
+            return Exit::Errors;
+        }
+    };
+    let loaded = match settings.store.flakefmt_config(path) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            eprint!(
+                "{}",
+                output::error_line(
+                    &format!("invalid configuration {failure}"),
+                    settings.style.color_stderr
+                )
+            );
+            return Exit::Errors;
+        }
+    };
+    let options: NixFormatOptions = settings.store.nix_options(path).unwrap_or_default();
+    let linter = Linter::new(&loaded.config.lint);
+    let language = Language::detect(path, Some(source.as_bytes()));
+    let facts = FileFacts::default();
+    let excluded = settings.force_exclude && settings.store.is_excluded(path, false);
+    let mut result = FileResult {
+        path: path.to_path_buf(),
+        source: source.clone(),
+        ..FileResult::default()
+    };
+    let Some(language) = language.filter(|_| !excluded) else {
+        if settings.mode.fixing().is_some() {
+            print!("{source}");
+        }
+        return report(&[], settings);
+    };
+    let parsed = if language == Language::Nix {
+        match flakefmt::nix::parse::parse(&source) {
+            Ok(parsed) => Some(parsed),
+            Err(errors) => {
+                result.diagnostics = errors;
+                if settings.mode.fixing().is_some() {
+                    print!("{source}");
+                    let text = output::render_diagnostics(
+                        &display,
+                        &source,
+                        &result.diagnostics,
+                        settings.style.color_stderr,
+                    );
+                    eprint!("{text}");
+                    return Exit::Errors;
+                }
+                return report(&[result], settings);
+            }
+        }
+    } else {
+        None
+    };
+    let input = FileInput {
+        path,
+        language: Some(language),
+        source: &source,
+        nix: parsed.as_ref(),
+        facts: &facts,
+    };
+    match settings.mode {
+        Mode::Check => {
+            let formatted = match (language, &parsed) {
+                (Language::Nix, Some(parsed)) => {
+                    flakefmt::nix::format_nix(&source, parsed, &options)
+                        .map_err(|d| FormatFailure::Diagnostics(vec![d]))
+                }
+                _ => format_text(language, &source, path, settings.store),
+            };
+            match formatted {
+                Ok(formatted) if formatted != source => result.formatted = Some(formatted),
+                Ok(_) => {}
+                Err(FormatFailure::Diagnostics(diagnostics)) => {
+                    result.diagnostics.extend(diagnostics)
+                }
+                Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
+                Err(FormatFailure::Panic(message)) => result.errors.push(message),
+            }
+            result.diagnostics.extend(linter.lint(&input));
+            report(&[result], settings)
+        }
+        Mode::Lint { .. } => match settings.mode.fixing() {
+            None => {
+                result.diagnostics = linter.lint(&input);
+                report(&[result], settings)
+            }
+            Some(unsafe_fixes) => {
+                let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
+                print!("{}", fixed.source);
+                let text = output::render_diagnostics(
+                    &display,
+                    &fixed.source,
+                    &fixed.remaining,
+                    settings.style.color_stderr,
+                );
+                eprint!("{text}");
+                if fixed
+                    .remaining
+                    .iter()
+                    .any(|d| d.severity >= Severity::Warning)
+                {
+                    Exit::Findings
+                } else {
+                    Exit::Clean
+                }
+            }
+        },
+    }
+}

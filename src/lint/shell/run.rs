@@ -1,0 +1,68 @@
+//! Running the shell checks over a file for the rules: finding the snippets of a file by
+//! its language, and turning findings into diagnostics of that file.
+
+use rnix::SyntaxNode;
+
+use crate::diagnostic::Diagnostic;
+use crate::language::Language;
+use crate::lint::context::FileContext;
+use crate::lint::shell::finding::Finding;
+use crate::lint::shell::snippet::Snippet;
+use crate::lint::shell::{markdown, nix_strings, recipes, yaml};
+
+/// The shell snippets of a file that is not Nix (Nix strings come one node at a time, see
+/// [`nix_snippet`]).
+pub fn file_snippets(file: &FileContext<'_>) -> Vec<Snippet> {
+    match file.language {
+        Some(Language::Shell) => vec![Snippet::whole_file(file.source)],
+        Some(Language::Markdown) => markdown::snippets(file.source),
+        Some(Language::Yaml) => yaml::shell_keys(file.path)
+            .map(|keys| yaml::snippets(file.source, keys))
+            .unwrap_or_default(),
+        Some(Language::Justfile) => recipes::just_snippets(file.source),
+        Some(Language::Makefile) => recipes::make_snippets(file.source),
+        _ => Vec::new(),
+    }
+}
+
+/// The snippet of a Nix string node, if it holds shell text.
+pub fn nix_snippet(node: &SyntaxNode) -> Option<Snippet> {
+    if !nix_strings::is_shell_string(node) {
+        return None;
+    }
+    nix_strings::snippet(node)
+}
+
+/// Runs `check` over `snippet` and keeps the findings of `rule` as diagnostics of `file`.
+pub fn report(
+    rule: &str,
+    snippet: &Snippet,
+    file: &FileContext<'_>,
+    check: impl Fn(&Snippet) -> Vec<Finding>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for finding in check(snippet) {
+        if finding.rule == rule {
+            out.push(finding.into_diagnostic(snippet, file.source));
+        }
+    }
+}
+
+/// The build-flag findings of a snippet under the file's configuration.
+pub fn build_flag_findings(snippet: &Snippet, file: &FileContext<'_>) -> Vec<Finding> {
+    crate::lint::shell::build_flags::check_text(
+        &snippet.text,
+        &file.config.build_flags,
+        snippet.inline,
+    )
+}
+
+/// The languages whose files the shell rules read.
+pub const SHELL_HOSTS: &[Language] = &[
+    Language::Nix,
+    Language::Shell,
+    Language::Markdown,
+    Language::Yaml,
+    Language::Justfile,
+    Language::Makefile,
+];

@@ -1,0 +1,1073 @@
+//! Builds the nixfmt-shaped [`ast`](super::ast) from the rnix CST.
+//!
+//! Trivia is not read from the CST: after each lexeme (token, string, path, dynamic
+//! attribute), [`trivia::lex`] reads the comments and line breaks that follow it in the
+//! source, exactly like nixfmt's lexer, and splits them into the lexeme's trailing comment
+//! and the pending leading trivia of the next lexeme. The walk visits lexemes in source
+//! order, so the pending trivia flows like nixfmt's parser state.
+
+use rnix::{SyntaxElement, SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken};
+
+use super::ast::*;
+use super::trivia::{self, DirectiveState, Positions};
+
+/// A construct nixfmt rejects (rnix accepts more), or an unexpected tree shape.
+#[derive(Debug)]
+pub struct LowerError {
+    /// What is wrong.
+    pub message: String,
+    /// Where (byte range).
+    pub range: std::ops::Range<usize>,
+}
+
+type Result<T> = std::result::Result<T, LowerError>;
+
+fn error<T>(message: &str, node: &SyntaxNode) -> Result<T> {
+    let range = node.text_range();
+    Err(LowerError {
+        message: message.to_string(),
+        range: usize::from(range.start())..usize::from(range.end()),
+    })
+}
+
+fn start(element: &SyntaxElement) -> usize {
+    usize::from(element.text_range().start())
+}
+
+fn end(element: &SyntaxElement) -> usize {
+    usize::from(element.text_range().end())
+}
+
+/// Maximum nesting of expressions the lowering (and the printer after it) accepts.
+pub const MAX_DEPTH: usize = 600;
+
+struct Lower<'a> {
+    source: &'a str,
+    positions: Positions<'a>,
+    pending: Trivia,
+    strict: bool,
+    directives: DirectiveState,
+    depth: usize,
+}
+
+/// The significant children of an expression node, with typed accessors.
+struct Parts {
+    node: SyntaxNode,
+    elements: Vec<SyntaxElement>,
+}
+
+impl Parts {
+    fn new(node: &SyntaxNode) -> Self {
+        Parts {
+            node: node.clone(),
+            elements: children(node),
+        }
+    }
+
+    fn malformed(&self, what: String) -> LowerError {
+        let range = self.node.text_range();
+        LowerError {
+            message: what,
+            range: usize::from(range.start())..usize::from(range.end()),
+        }
+    }
+
+    /// The `index`-th child node.
+    fn node(&self, index: usize) -> Result<SyntaxNode> {
+        self.elements
+            .iter()
+            .filter_map(|p| p.as_node())
+            .nth(index)
+            .cloned()
+            .ok_or_else(|| self.malformed("malformed expression".into()))
+    }
+
+    /// The first child token of a kind.
+    fn token(&self, kind: SyntaxKind) -> Result<SyntaxElement> {
+        self.elements
+            .iter()
+            .find(|p| p.kind() == kind)
+            .cloned()
+            .ok_or_else(|| self.malformed(format!("missing {kind:?}")))
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, SyntaxElement> {
+        self.elements.iter()
+    }
+
+    fn first(&self) -> Option<&SyntaxElement> {
+        self.elements.first()
+    }
+
+    fn len(&self) -> usize {
+        self.elements.len()
+    }
+}
+
+/// Significant children (nodes and non-trivia tokens) of a node.
+fn children(node: &SyntaxNode) -> Vec<SyntaxElement> {
+    node.children_with_tokens()
+        .filter(|c| !matches!(c.kind(), TOKEN_WHITESPACE | TOKEN_COMMENT))
+        .collect()
+}
+
+fn symbol(kind: SyntaxKind) -> &'static str {
+    match kind {
+        TOKEN_ADD => "+",
+        TOKEN_AND_AND => "&&",
+        TOKEN_ASSIGN => "=",
+        TOKEN_ASSERT => "assert",
+        TOKEN_AT => "@",
+        TOKEN_COLON => ":",
+        TOKEN_COMMA => ",",
+        TOKEN_CONCAT => "++",
+        TOKEN_DIV => "/",
+        TOKEN_DOT => ".",
+        TOKEN_ELLIPSIS => "...",
+        TOKEN_ELSE => "else",
+        TOKEN_EQUAL => "==",
+        TOKEN_IF => "if",
+        TOKEN_IMPLICATION => "->",
+        TOKEN_IN => "in",
+        TOKEN_INHERIT => "inherit",
+        TOKEN_INVERT => "!",
+        TOKEN_L_BRACE => "{",
+        TOKEN_L_BRACK => "[",
+        TOKEN_L_PAREN => "(",
+        TOKEN_LESS => "<",
+        TOKEN_LESS_OR_EQ => "<=",
+        TOKEN_LET => "let",
+        TOKEN_MORE => ">",
+        TOKEN_MORE_OR_EQ => ">=",
+        TOKEN_MUL => "*",
+        TOKEN_NOT_EQUAL => "!=",
+        TOKEN_OR => "or",
+        TOKEN_OR_OR => "||",
+        TOKEN_PIPE_LEFT => "<|",
+        TOKEN_PIPE_RIGHT => "|>",
+        TOKEN_QUESTION => "?",
+        TOKEN_R_BRACE => "}",
+        TOKEN_R_BRACK => "]",
+        TOKEN_R_PAREN => ")",
+        TOKEN_REC => "rec",
+        TOKEN_SEMICOLON => ";",
+        TOKEN_SUB => "-",
+        TOKEN_THEN => "then",
+        TOKEN_UPDATE => "//",
+        TOKEN_WITH => "with",
+        _ => "",
+    }
+}
+
+/// Merges adjacent text parts and drops empty ones.
+fn normalize_line(parts: Vec<StringPart>) -> Vec<StringPart> {
+    let mut out: Vec<StringPart> = Vec::with_capacity(parts.len());
+    for part in parts {
+        match part {
+            StringPart::Text(t) if t.is_empty() => {}
+            StringPart::Text(t) => {
+                if let Some(StringPart::Text(previous)) = out.last_mut() {
+                    previous.push_str(&t);
+                } else {
+                    out.push(StringPart::Text(t));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Splits parts into lines at the literal line breaks of their text.
+fn split_lines(parts: Vec<StringPart>) -> Vec<Vec<StringPart>> {
+    let mut lines = vec![Vec::new()];
+    for part in parts {
+        match part {
+            StringPart::Text(t) => {
+                let mut pieces = t.split('\n');
+                if let Some(first) = pieces.next() {
+                    lines
+                        .last_mut()
+                        .expect("never empty")
+                        .push(StringPart::Text(first.to_string()));
+                }
+                for piece in pieces {
+                    lines.push(vec![StringPart::Text(piece.to_string())]);
+                }
+            }
+            other => lines.last_mut().expect("never empty").push(other),
+        }
+    }
+    lines.into_iter().map(normalize_line).collect()
+}
+
+fn is_spaces(text: &str) -> bool {
+    text.chars().all(|c| c == ' ')
+}
+
+fn is_empty_line(line: &[StringPart]) -> bool {
+    match line {
+        [] => true,
+        [StringPart::Text(t)] => is_spaces(t),
+        _ => false,
+    }
+}
+
+/// nixfmt's processing of indented string lines: drop an empty first line, empty a
+/// whitespace-only last line, strip the common indentation. Returns the indentation too.
+fn fix_indented_string(mut lines: Vec<Vec<StringPart>>) -> (String, Vec<Vec<StringPart>>) {
+    if lines.len() > 1 && is_empty_line(&lines[0]) {
+        lines.remove(0);
+    }
+    if let Some(last) = lines.last_mut()
+        && is_empty_line(last)
+    {
+        last.clear();
+    }
+    let heads: Vec<&str> = lines
+        .iter()
+        .filter(|l| !is_empty_line(l))
+        .map(|l| match &l[0] {
+            StringPart::Text(t) => t.as_str(),
+            StringPart::Interpolation(_) => "",
+        })
+        .collect();
+    if heads.is_empty() {
+        let count = lines.len();
+        return (String::new(), vec![Vec::new(); count]);
+    }
+    let mut common: &str = heads[0];
+    for head in &heads[1..] {
+        let shared = common
+            .char_indices()
+            .zip(head.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(common.len().min(head.len()), |((i, _), _)| i);
+        common = &common[..shared];
+    }
+    let indentation: String = common.chars().take_while(|&c| c == ' ').collect();
+    let stripped = lines
+        .into_iter()
+        .map(|mut line| {
+            if let Some(StringPart::Text(t)) = line.first_mut() {
+                *t = t
+                    .strip_prefix(indentation.as_str())
+                    .unwrap_or("")
+                    .to_string();
+            }
+            normalize_line(line)
+        })
+        .collect();
+    (indentation, stripped)
+}
+
+fn convert_indented_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("''$") {
+            out.push_str("\\$");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("'''") {
+            out.push_str("''");
+            rest = after;
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+impl<'a> Lower<'a> {
+    fn line(&self, offset: usize) -> usize {
+        if self.strict {
+            1
+        } else {
+            self.positions.line(offset)
+        }
+    }
+
+    fn take_pending(&mut self) -> Trivia {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Finishes a lexeme spanning `start..end`: reads the trivia after it.
+    fn finish<T>(&mut self, pre: Trivia, start: usize, end: usize, value: T) -> Ann<T> {
+        let (items, next) = trivia::lex(self.source, end, &self.positions);
+        let next_column = self.positions.column(next);
+        let (trail, leading) =
+            trivia::split(self.source, &mut self.directives, &items, next_column);
+        self.pending.extend(leading);
+        Ann {
+            pre,
+            line: self.line(start),
+            value,
+            trail,
+        }
+    }
+
+    fn leaf_token(&mut self, token: &SyntaxToken) -> Leaf {
+        let range = token.text_range();
+        let value = match token.kind() {
+            TOKEN_IDENT | TOKEN_CUR_POS => Token::Identifier(token.text().to_string()),
+            TOKEN_INTEGER => Token::Integer(token.text().to_string()),
+            TOKEN_FLOAT => Token::Float(token.text().to_string()),
+            TOKEN_PATH_SEARCH => Token::EnvPath(token.text().to_string()),
+            TOKEN_OR if false => Token::Identifier("or".to_string()),
+            kind => Token::Symbol(symbol(kind)),
+        };
+        let pre = self.take_pending();
+        self.finish(
+            pre,
+            usize::from(range.start()),
+            usize::from(range.end()),
+            value,
+        )
+    }
+
+    fn leaf(&mut self, element: &SyntaxElement) -> Result<Leaf> {
+        match element {
+            SyntaxElement::Token(token) => Ok(self.leaf_token(token)),
+            SyntaxElement::Node(node) => match node.kind() {
+                NODE_IDENT | NODE_CUR_POS => {
+                    let token = node.first_token().ok_or_else(|| LowerError {
+                        message: "empty identifier".into(),
+                        range: start(element)..end(element),
+                    })?;
+                    let range = token.text_range();
+                    let pre = self.take_pending();
+                    Ok(self.finish(
+                        pre,
+                        usize::from(range.start()),
+                        usize::from(range.end()),
+                        Token::Identifier(token.text().to_string()),
+                    ))
+                }
+                _ => error("expected a token", node),
+            },
+        }
+    }
+
+    /// `${ … }` (interpolation node): a fresh trivia context.
+    fn whole_inner(&mut self, node: &SyntaxNode) -> Result<Whole> {
+        let parts = children(node);
+        let (Some(open), Some(expr)) = (
+            parts.first(),
+            parts.iter().find_map(|c| c.as_node().cloned()),
+        ) else {
+            return error("malformed interpolation", node);
+        };
+        let saved = self.take_pending();
+        // nixfmt's `--strict` resets the line of every token it can reach, but it does not
+        // descend into interpolations: tokens there keep their source lines.
+        let saved_strict = std::mem::replace(&mut self.strict, false);
+        let before = self.directives.pending_disable;
+        let outer_cuts = self.directives.cut_interpolations;
+        let (items, _) = trivia::lex(self.source, end(open), &self.positions);
+        let leading = trivia::convert_leading(self.source, &mut self.directives, &items);
+        self.pending.extend(leading);
+        let expr = self.expr(&expr)?;
+        let final_trivia = self.take_pending();
+        let after = self.directives.pending_disable;
+        self.directives.cut_interpolations = outer_cuts + usize::from(before != after);
+        self.pending = saved;
+        self.strict = saved_strict;
+        Ok(Whole {
+            expr,
+            trivia: final_trivia,
+        })
+    }
+
+    /// Raw string parts (text and interpolations) between the delimiters.
+    fn string_parts(&mut self, node: &SyntaxNode) -> Result<Vec<StringPart>> {
+        let mut parts = Vec::new();
+        for child in children(node) {
+            match &child {
+                SyntaxElement::Token(token) if token.kind() == TOKEN_STRING_CONTENT => {
+                    parts.push(StringPart::Text(token.text().to_string()))
+                }
+                SyntaxElement::Token(token)
+                    if matches!(
+                        token.kind(),
+                        TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
+                    ) =>
+                {
+                    parts.push(StringPart::Text(token.text().to_string()))
+                }
+                SyntaxElement::Node(inner) if inner.kind() == NODE_INTERPOL => {
+                    let whole = self.whole_inner(inner)?;
+                    parts.push(StringPart::Interpolation(Box::new(whole)));
+                }
+                _ => {}
+            }
+        }
+        Ok(parts)
+    }
+
+    fn is_indented(node: &SyntaxNode) -> bool {
+        node.first_token().is_some_and(|t| t.text() == "''")
+    }
+
+    /// A `"…"` string as used in attribute names (never converted).
+    fn simple_string(&mut self, node: &SyntaxNode) -> Result<NixString> {
+        let pre = self.take_pending();
+        let parts = self.string_parts(node)?;
+        let range = node.text_range();
+        let lines = split_lines(parts);
+        Ok(self.finish(
+            pre,
+            usize::from(range.start()),
+            usize::from(range.end()),
+            lines,
+        ))
+    }
+
+    fn string(&mut self, node: &SyntaxNode) -> Result<Term> {
+        if !Self::is_indented(node) {
+            return Ok(Term::SimpleString(self.simple_string(node)?));
+        }
+        let pre = self.take_pending();
+        let cuts_before = self.directives.cut_interpolations;
+        let parts = self.string_parts(node)?;
+        let cut = self.directives.cut_interpolations != cuts_before;
+        let range = node.text_range();
+        let (indentation, lines) = fix_indented_string(split_lines(parts));
+        let ann = self.finish(
+            pre,
+            usize::from(range.start()),
+            usize::from(range.end()),
+            lines,
+        );
+        let convertible = !cut
+            && ann.value.len() <= 1
+            && ann.value.iter().flatten().all(|part| match part {
+                StringPart::Text(t) => !t.contains('"') && !t.contains('\\'),
+                StringPart::Interpolation(_) => true,
+            });
+        if convertible {
+            let Ann {
+                pre,
+                line,
+                value,
+                trail,
+            } = ann;
+            let value = value
+                .into_iter()
+                .map(|line| {
+                    line.into_iter()
+                        .map(|part| match part {
+                            StringPart::Text(t) => StringPart::Text(convert_indented_escapes(&t)),
+                            other => other,
+                        })
+                        .collect()
+                })
+                .collect();
+            return Ok(Term::SimpleString(Ann {
+                pre,
+                line,
+                value,
+                trail,
+            }));
+        }
+        Ok(Term::IndentedString(cut.then_some(indentation), ann))
+    }
+
+    fn path(&mut self, node: &SyntaxNode) -> Result<Term> {
+        let pre = self.take_pending();
+        let first = children(node);
+        if let Some(SyntaxElement::Node(n)) = first.first()
+            && n.kind() == NODE_INTERPOL
+        {
+            return error("a path cannot start with an interpolation", node);
+        }
+        let parts = normalize_line(self.string_parts(node)?);
+        let range = node.text_range();
+        Ok(Term::Path(self.finish(
+            pre,
+            usize::from(range.start()),
+            usize::from(range.end()),
+            parts,
+        )))
+    }
+
+    fn simple_selector(
+        &mut self,
+        element: &SyntaxElement,
+        in_inherit: bool,
+    ) -> Result<SimpleSelector> {
+        let Some(node) = element.as_node() else {
+            return Ok(SimpleSelector::Id(self.leaf(element)?));
+        };
+        match node.kind() {
+            NODE_IDENT => Ok(SimpleSelector::Id(self.leaf(element)?)),
+            NODE_STRING => {
+                if Self::is_indented(node) {
+                    return error("indented string as attribute name", node);
+                }
+                Ok(SimpleSelector::String(self.simple_string(node)?))
+            }
+            NODE_DYNAMIC => {
+                if in_inherit {
+                    let inner = children(node);
+                    let ok = inner
+                        .iter()
+                        .filter_map(|c| c.as_node())
+                        .any(|n| n.kind() == NODE_STRING && !Self::is_indented(n))
+                        && inner.iter().filter(|c| c.as_node().is_some()).count() == 1;
+                    if !ok {
+                        return error(
+                            "only `${\"string\"}` interpolations are allowed in inherit",
+                            node,
+                        );
+                    }
+                }
+                let pre = self.take_pending();
+                let whole = self.whole_inner(node)?;
+                let range = node.text_range();
+                Ok(SimpleSelector::Interpol(self.finish(
+                    pre,
+                    usize::from(range.start()),
+                    usize::from(range.end()),
+                    StringPart::Interpolation(Box::new(whole)),
+                )))
+            }
+            _ => error("unexpected attribute name", node),
+        }
+    }
+
+    /// An attrpath: `first_dot` says whether the first selector carries a dot (selections).
+    fn selectors(&mut self, node: &SyntaxNode, mut dot: Option<Leaf>) -> Result<Vec<Selector>> {
+        let mut out = Vec::new();
+        for child in children(node) {
+            if child.kind() == TOKEN_DOT {
+                dot = Some(self.leaf(&child)?);
+            } else {
+                let selector = self.simple_selector(&child, false)?;
+                out.push(Selector {
+                    dot: dot.take(),
+                    selector,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn term(&mut self, node: &SyntaxNode) -> Result<Term> {
+        match self.expr(node)? {
+            Expr::Term(term) => Ok(term),
+            _ => error("expected a term", node),
+        }
+    }
+
+    fn items<T>(
+        &mut self,
+        elements: &[SyntaxElement],
+        mut convert: impl FnMut(&mut Self, &SyntaxNode) -> Result<T>,
+    ) -> Result<Items<T>> {
+        let mut items = Vec::new();
+        for element in elements {
+            if let Some(node) = element.as_node() {
+                if !self.pending.is_empty() {
+                    items.push(Item::Comments(self.take_pending()));
+                }
+                items.push(Item::Item(convert(self, node)?));
+            }
+        }
+        if !self.pending.is_empty() {
+            items.push(Item::Comments(self.take_pending()));
+        }
+        Ok(items)
+    }
+
+    fn binder(&mut self, node: &SyntaxNode) -> Result<Binder> {
+        let parts = children(node);
+        match node.kind() {
+            NODE_ATTRPATH_VALUE => {
+                let (
+                    Some(SyntaxElement::Node(path)),
+                    Some(assign),
+                    Some(SyntaxElement::Node(value)),
+                    Some(semicolon),
+                ) = (parts.first(), parts.get(1), parts.get(2), parts.get(3))
+                else {
+                    return error("malformed binding", node);
+                };
+                let selectors = self.selectors(path, None)?;
+                let assign = self.leaf(assign)?;
+                let value = self.expr(value)?;
+                let semicolon = self.leaf(semicolon)?;
+                Ok(Binder::Assignment(selectors, assign, value, semicolon))
+            }
+            NODE_INHERIT => {
+                let Some(first) = parts.first() else {
+                    return error("malformed inherit", node);
+                };
+                let inherit = self.leaf(first)?;
+                let mut from = None;
+                let mut names = Vec::new();
+                let mut semicolon = None;
+                for part in &parts[1..] {
+                    match part {
+                        SyntaxElement::Node(n) if n.kind() == NODE_INHERIT_FROM => {
+                            let inner = children(n);
+                            let (Some(open), Some(SyntaxElement::Node(e)), Some(close)) =
+                                (inner.first(), inner.get(1), inner.get(2))
+                            else {
+                                return error("malformed inherit source", n);
+                            };
+                            let open = self.leaf(open)?;
+                            let e = self.expr(e)?;
+                            let close = self.leaf(close)?;
+                            from = Some(Term::Parenthesized(open, Box::new(e), close));
+                        }
+                        SyntaxElement::Token(t) if t.kind() == TOKEN_SEMICOLON => {
+                            semicolon = Some(self.leaf(part)?);
+                        }
+                        _ => names.push(self.simple_selector(part, true)?),
+                    }
+                }
+                let Some(semicolon) = semicolon else {
+                    return error("missing `;`", node);
+                };
+                Ok(Binder::Inherit(inherit, from, names, semicolon))
+            }
+            _ => error("unexpected binding", node),
+        }
+    }
+
+    fn parameter(&mut self, node: &SyntaxNode) -> Result<Parameter> {
+        match node.kind() {
+            NODE_IDENT_PARAM => {
+                let Some(ident) = children(node).into_iter().next() else {
+                    return error("malformed parameter", node);
+                };
+                Ok(Parameter::Id(self.leaf(&ident)?))
+            }
+            NODE_PATTERN => {
+                let parts = children(node);
+                let mut before: Option<(Leaf, Leaf)> = None;
+                let mut index = 0;
+                if let Some(SyntaxElement::Node(bind)) = parts.first()
+                    && bind.kind() == NODE_PAT_BIND
+                {
+                    let inner = children(bind);
+                    let (Some(name), Some(at)) = (inner.first(), inner.get(1)) else {
+                        return error("malformed @ pattern", bind);
+                    };
+                    let name = self.leaf(name)?;
+                    let at = self.leaf(at)?;
+                    before = Some((name, at));
+                    index = 1;
+                }
+                let Some(open) = parts.get(index) else {
+                    return error("malformed pattern", node);
+                };
+                let open = self.leaf(open)?;
+                let mut attrs: Vec<ParamAttr> = Vec::new();
+                let mut close = None;
+                let mut after = None;
+                for part in &parts[index + 1..] {
+                    match part {
+                        SyntaxElement::Node(entry) if entry.kind() == NODE_PAT_ENTRY => {
+                            let inner = children(entry);
+                            let Some(name) = inner.first() else {
+                                return error("malformed pattern entry", entry);
+                            };
+                            let name = self.leaf(name)?;
+                            let default = match (inner.get(1), inner.get(2)) {
+                                (Some(question), Some(SyntaxElement::Node(value))) => {
+                                    let question = self.leaf(question)?;
+                                    Some((question, Box::new(self.expr(value)?)))
+                                }
+                                _ => None,
+                            };
+                            attrs.push(ParamAttr::Attr(name, default, None));
+                        }
+                        SyntaxElement::Token(t) if t.kind() == TOKEN_COMMA => {
+                            let comma = self.leaf(part)?;
+                            if let Some(ParamAttr::Attr(_, _, slot)) = attrs.last_mut() {
+                                *slot = Some(comma);
+                            }
+                        }
+                        SyntaxElement::Token(t) if t.kind() == TOKEN_ELLIPSIS => {
+                            attrs.push(ParamAttr::Ellipsis(self.leaf(part)?));
+                        }
+                        SyntaxElement::Token(t) if t.kind() == TOKEN_R_BRACE => {
+                            close = Some(self.leaf(part)?);
+                        }
+                        SyntaxElement::Node(bind) if bind.kind() == NODE_PAT_BIND => {
+                            let inner = children(bind);
+                            let (Some(at), Some(name)) = (inner.first(), inner.get(1)) else {
+                                return error("malformed @ pattern", bind);
+                            };
+                            let at = self.leaf(at)?;
+                            let name = self.leaf(name)?;
+                            after = Some((at, name));
+                        }
+                        _ => return error("unexpected element in pattern", node),
+                    }
+                }
+                let Some(close) = close else {
+                    return error("missing `}`", node);
+                };
+                let set = Parameter::Set(open, attrs, close);
+                Ok(match (before, after) {
+                    (Some((name, at)), _) => {
+                        Parameter::Context(Box::new(Parameter::Id(name)), at, Box::new(set))
+                    }
+                    (None, Some((at, name))) => {
+                        Parameter::Context(Box::new(set), at, Box::new(Parameter::Id(name)))
+                    }
+                    (None, None) => set,
+                })
+            }
+            _ => error("unexpected parameter", node),
+        }
+    }
+
+    fn expr(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(LowerError {
+                message: format!("nesting too deep to format (more than {MAX_DEPTH} levels)"),
+                range: usize::from(node.text_range().start())..usize::from(node.text_range().end()),
+            });
+        }
+        let result = self.expr_inner(node);
+        self.depth -= 1;
+        result
+    }
+
+    fn expr_inner(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        match node.kind() {
+            NODE_ROOT => self.lower_node_root(node),
+            NODE_PAREN => self.lower_node_paren(node),
+            NODE_IDENT | NODE_CUR_POS => self.lower_node_ident(node),
+            NODE_LITERAL => self.lower_node_literal(node),
+            NODE_PATH_SEARCH => self.lower_node_path_search(node),
+            NODE_PATH_ABS | NODE_PATH_REL | NODE_PATH_HOME => self.lower_node_path_abs(node),
+            NODE_STRING => self.lower_node_string(node),
+            NODE_LIST => self.lower_node_list(node),
+            NODE_ATTR_SET | NODE_LEGACY_LET => self.lower_node_attr_set(node),
+            NODE_SELECT => self.lower_node_select(node),
+            NODE_APPLY => self.lower_node_apply(node),
+            NODE_BIN_OP => self.lower_node_bin_op(node),
+            NODE_UNARY_OP => self.lower_node_unary_op(node),
+            NODE_HAS_ATTR => self.lower_node_has_attr(node),
+            NODE_LAMBDA => self.lower_node_lambda(node),
+            NODE_WITH => self.lower_node_with(node),
+            NODE_ASSERT => self.lower_node_assert(node),
+            NODE_IF_ELSE => self.lower_node_if_else(node),
+            NODE_LET_IN => self.lower_node_let_in(node),
+            _ => error("unsupported syntax", node),
+        }
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_root(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        self.expr(&parts.node(0)?)
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_paren(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let open = self.leaf(&parts.token(TOKEN_L_PAREN)?)?;
+            let inner = self.expr(&parts.node(0)?)?;
+            let close = self.leaf(&parts.token(TOKEN_R_PAREN)?)?;
+            Expr::Term(Term::Parenthesized(open, Box::new(inner), close))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_ident(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        Ok(Expr::Term(Term::Token(
+            self.leaf(&SyntaxElement::Node(node.clone()))?,
+        )))
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_literal(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let Some(SyntaxElement::Token(token)) = parts.first() else {
+                return error("malformed literal", node);
+            };
+            if token.kind() == TOKEN_URI {
+                let pre = self.take_pending();
+                let range = token.text_range();
+                let value = vec![vec![StringPart::Text(token.text().to_string())]];
+                Expr::Term(Term::SimpleString(self.finish(
+                    pre,
+                    usize::from(range.start()),
+                    usize::from(range.end()),
+                    value,
+                )))
+            } else {
+                Expr::Term(Term::Token(self.leaf_token(token)))
+            }
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_path_search(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let Some(SyntaxElement::Token(token)) = parts.first() else {
+                return error("malformed path", node);
+            };
+            if parts.len() > 1 {
+                return error("interpolation in a search path", node);
+            }
+            Expr::Term(Term::Token(self.leaf_token(token)))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_path_abs(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        Ok(Expr::Term(self.path(node)?))
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_string(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        Ok(Expr::Term(self.string(node)?))
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_list(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let open = self.leaf(&parts.token(TOKEN_L_BRACK)?)?;
+            let inner: Vec<SyntaxElement> = parts
+                .iter()
+                .filter(|p| p.as_node().is_some())
+                .cloned()
+                .collect();
+            let items = self.items(&inner, |this, n| this.term(n))?;
+            let close = self.leaf(&parts.token(TOKEN_R_BRACK)?)?;
+            Expr::Term(Term::List(open, items, close))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_attr_set(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let keyword = match parts.first() {
+                Some(first) if matches!(first.kind(), TOKEN_REC | TOKEN_LET) => {
+                    Some(self.leaf(first)?)
+                }
+                _ => None,
+            };
+            let open = self.leaf(&parts.token(TOKEN_L_BRACE)?)?;
+            let inner: Vec<SyntaxElement> = parts
+                .iter()
+                .filter(|p| p.as_node().is_some())
+                .cloned()
+                .collect();
+            let items = self.items(&inner, |this, n| this.binder(n))?;
+            let close = self.leaf(&parts.token(TOKEN_R_BRACE)?)?;
+            Expr::Term(Term::Set(keyword, open, items, close))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_select(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let base = self.term(&parts.node(0)?)?;
+            let dot = self.leaf(&parts.token(TOKEN_DOT)?)?;
+            let selectors = self.selectors(&parts.node(1)?, Some(dot))?;
+            let default = if parts.iter().any(|p| p.kind() == TOKEN_OR) {
+                let or = self.leaf(&parts.token(TOKEN_OR)?)?;
+                let value = self.term(&parts.node(2)?)?;
+                Some((or, Box::new(value)))
+            } else {
+                None
+            };
+            Expr::Term(Term::Selection(Box::new(base), selectors, default))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_apply(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let function = self.expr(&parts.node(0)?)?;
+            let argument = self.expr(&parts.node(1)?)?;
+            apply(function, argument)
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_bin_op(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let left = self.expr(&parts.node(0)?)?;
+            let Some(op) = parts.iter().find(|p| p.as_token().is_some()) else {
+                return error("missing operator", node);
+            };
+            let op = self.leaf(op)?;
+            let right = self.expr(&parts.node(1)?)?;
+            match left {
+                Expr::Operation(one, op1, two)
+                    if op1.value == Token::Symbol("+") && op.value == Token::Symbol("+") =>
+                {
+                    Expr::Operation(
+                        one,
+                        op1,
+                        Box::new(Expr::Operation(two, op, Box::new(right))),
+                    )
+                }
+                left => Expr::Operation(Box::new(left), op, Box::new(right)),
+            }
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_unary_op(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let Some(op) = parts.first() else {
+                return error("malformed unary operation", node);
+            };
+            let is_not = op.kind() == TOKEN_INVERT;
+            let op = self.leaf(op)?;
+            let inner = self.expr(&parts.node(0)?)?;
+            if is_not {
+                Expr::Inversion(op, Box::new(inner))
+            } else {
+                Expr::Negation(op, Box::new(inner))
+            }
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_has_attr(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let inner = self.expr(&parts.node(0)?)?;
+            let question = self.leaf(&parts.token(TOKEN_QUESTION)?)?;
+            let selectors = self.selectors(&parts.node(1)?, None)?;
+            Expr::MemberCheck(Box::new(inner), question, selectors)
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_lambda(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let parameter = self.parameter(&parts.node(0)?)?;
+            let colon = self.leaf(&parts.token(TOKEN_COLON)?)?;
+            let body = self.expr(&parts.node(1)?)?;
+            Expr::Abstraction(parameter, colon, Box::new(body))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_with(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let with = self.leaf(&parts.token(TOKEN_WITH)?)?;
+            let scope = self.expr(&parts.node(0)?)?;
+            let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
+            let body = self.expr(&parts.node(1)?)?;
+            Expr::With(with, Box::new(scope), semicolon, Box::new(body))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_assert(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let assert = self.leaf(&parts.token(TOKEN_ASSERT)?)?;
+            let condition = self.expr(&parts.node(0)?)?;
+            let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
+            let body = self.expr(&parts.node(1)?)?;
+            Expr::Assert(assert, Box::new(condition), semicolon, Box::new(body))
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_if_else(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let if_ = self.leaf(&parts.token(TOKEN_IF)?)?;
+            let condition = self.expr(&parts.node(0)?)?;
+            let then = self.leaf(&parts.token(TOKEN_THEN)?)?;
+            let yes = self.expr(&parts.node(1)?)?;
+            let else_ = self.leaf(&parts.token(TOKEN_ELSE)?)?;
+            let no = self.expr(&parts.node(2)?)?;
+            Expr::If(
+                if_,
+                Box::new(condition),
+                then,
+                Box::new(yes),
+                else_,
+                Box::new(no),
+            )
+        })
+    }
+
+    #[inline(never)] // keeps the recursive frames small in debug builds
+    fn lower_node_let_in(&mut self, node: &SyntaxNode) -> Result<Expr> {
+        let parts = Parts::new(node);
+        Ok({
+            let let_ = self.leaf(&parts.token(TOKEN_LET)?)?;
+            let nodes: Vec<SyntaxElement> = parts
+                .iter()
+                .filter(|p| p.as_node().is_some())
+                .cloned()
+                .collect();
+            let Some((body, bindings)) = nodes.split_last() else {
+                return error("malformed let", node);
+            };
+            let items = self.items(bindings, |this, n| this.binder(n))?;
+            let in_ = self.leaf(&parts.token(TOKEN_IN)?)?;
+            let Some(body) = body.as_node() else {
+                return error("malformed let", node);
+            };
+            let body = self.expr(body)?;
+            Expr::Let(let_, items, in_, Box::new(body))
+        })
+    }
+}
+
+/// Builds `f a`, re-associating rnix's `x or` primary (an application nested as an
+/// argument) into nixfmt's left-nested shape.
+fn apply(function: Expr, argument: Expr) -> Expr {
+    match argument {
+        Expr::Application(inner_function, inner_argument) => {
+            Expr::Application(Box::new(apply(function, *inner_function)), inner_argument)
+        }
+        argument => Expr::Application(Box::new(function), Box::new(argument)),
+    }
+}
+
+/// Lowers a parsed file. `strict` sets every source line to 1 (nixfmt's `--strict`).
+pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
+    let mut lower = Lower {
+        source,
+        positions: Positions::new(source),
+        pending: Vec::new(),
+        strict,
+        directives: DirectiveState::default(),
+        depth: 0,
+    };
+    let (items, _) = trivia::lex(source, 0, &lower.positions);
+    let leading = trivia::convert_leading(source, &mut lower.directives, &items);
+    lower.pending = leading;
+    let expr = lower.expr(root)?;
+    let mut final_trivia = lower.take_pending();
+    if let Some(region_start) = lower.directives.pending_disable {
+        final_trivia.push(Trivium::FormatDirective(Directive::DisabledToEof(
+            source[region_start..].to_string(),
+        )));
+    }
+    Ok(Whole {
+        expr,
+        trivia: final_trivia,
+    })
+}

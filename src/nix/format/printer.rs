@@ -1,0 +1,573 @@
+//! The layout engine: nixfmt's greedy algorithm over a [`Doc`]. It knows nothing about Nix.
+//!
+//! State: the current column `cc` (not counting indentation) and a stack of
+//! `(indentation, nesting level)` pairs. A group is printed on one line when it fits
+//! together with the following text up to the next possible break; otherwise its priority
+//! children are tried (last first), and otherwise it is dissolved.
+
+use super::doc::{Doc, DocE, GroupKind, Spacing, TextKind, merge_spacings, text_width};
+
+/// Lookahead: the elements following the one being printed, as a chain of slices.
+#[derive(Clone, Copy)]
+struct Rest<'a> {
+    head: &'a [DocE],
+    tail: Option<&'a Rest<'a>>,
+}
+
+/// A cursor over a sequence of elements (a stack of slices plus a lookahead chain).
+#[derive(Clone)]
+struct Flat<'a> {
+    stack: Vec<&'a [DocE]>,
+    rest: Option<&'a Rest<'a>>,
+}
+
+impl<'a> Flat<'a> {
+    fn new(first: &'a [DocE], rest: Option<&'a Rest<'a>>) -> Self {
+        let mut stack = Vec::with_capacity(8);
+        stack.push(first);
+        Flat { stack, rest }
+    }
+
+    fn of_rest(rest: &'a Rest<'a>) -> Self {
+        Flat {
+            stack: Vec::with_capacity(8),
+            rest: Some(rest),
+        }
+    }
+
+    /// The next element, without entering groups.
+    fn next_raw(&mut self) -> Option<&'a DocE> {
+        loop {
+            if let Some(top) = self.stack.last_mut() {
+                if let Some((first, remaining)) = top.split_first() {
+                    *top = remaining;
+                    return Some(first);
+                }
+                self.stack.pop();
+            } else if let Some(rest) = self.rest {
+                self.stack.push(rest.head);
+                self.rest = rest.tail;
+            } else {
+                return None;
+            }
+        }
+    }
+
+    /// Peeks the next element, without entering groups.
+    fn peek_raw(&self) -> Option<&'a DocE> {
+        for slice in self.stack.iter().rev() {
+            if let Some(first) = slice.first() {
+                return Some(first);
+            }
+        }
+        let mut rest = self.rest;
+        while let Some(r) = rest {
+            if let Some(first) = r.head.first() {
+                return Some(first);
+            }
+            rest = r.tail;
+        }
+        None
+    }
+
+    fn enter(&mut self, inner: &'a [DocE]) {
+        self.stack.push(inner);
+    }
+
+    /// Takes a spacing and merges the directly following spacings into it.
+    fn merged_spacing(&mut self, first: Spacing) -> Spacing {
+        let mut spacing = first;
+        while let Some(DocE::Spacing(next)) = self.peek_raw() {
+            spacing = merge_spacings(spacing, *next);
+            self.next_raw();
+        }
+        spacing
+    }
+
+    /// The next text or (merged) spacing, entering groups.
+    fn next_leaf(&mut self) -> Option<Leaf<'a>> {
+        loop {
+            match self.next_raw()? {
+                DocE::Group(_, inner) => self.enter(inner),
+                DocE::Spacing(s) => return Some(Leaf::Spacing(self.merged_spacing(*s))),
+                DocE::Text {
+                    level,
+                    offset,
+                    kind,
+                    text,
+                } => {
+                    return Some(Leaf::Text(*level, *offset, *kind, text));
+                }
+            }
+        }
+    }
+}
+
+enum Leaf<'a> {
+    Text(usize, usize, TextKind, &'a str),
+    Spacing(Spacing),
+}
+
+/// Renders `flat` on one line if it fits in `c` columns.
+fn fits(mut ni: isize, mut c: isize, mut flat: Flat<'_>) -> Option<String> {
+    let mut out = String::new();
+    loop {
+        if c < 0 {
+            return None;
+        }
+        let Some(leaf) = flat.next_leaf() else {
+            return Some(out);
+        };
+        match leaf {
+            Leaf::Text(_, _, kind, t) => match kind {
+                TextKind::Regular => {
+                    let w = text_width(t) as isize;
+                    ni -= w;
+                    c -= w;
+                    out.push_str(t);
+                }
+                TextKind::Comment => out.push_str(t),
+                TextKind::TrailingComment => {
+                    if ni == 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(t);
+                }
+                TextKind::Trailing => {}
+                TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText => {
+                    return None;
+                }
+            },
+            Leaf::Spacing(s) => match s {
+                Spacing::Softbreak | Spacing::Break => {}
+                Spacing::Softspace | Spacing::Space | Spacing::Hardspace => {
+                    out.push(' ');
+                    ni -= 1;
+                    c -= 1;
+                }
+                _ => return None,
+            },
+        }
+    }
+}
+
+/// Width of the first line when everything breaks.
+fn first_line_width(mut flat: Flat<'_>) -> isize {
+    let mut width = 0;
+    while let Some(leaf) = flat.next_leaf() {
+        match leaf {
+            Leaf::Text(_, _, TextKind::Comment | TextKind::TrailingComment, _) => {}
+            Leaf::Text(_, _, _, t) => width += text_width(t) as isize,
+            Leaf::Spacing(Spacing::Hardspace) => width += 1,
+            Leaf::Spacing(_) => return width,
+        }
+    }
+    width
+}
+
+/// Whether the first line of `flat` fits in `target` columns, without breaking groups
+/// that fit.
+fn first_line_fits(target: isize, max: isize, mut flat: Flat<'_>) -> bool {
+    let mut c = max;
+    loop {
+        if c < 0 {
+            return false;
+        }
+        let Some(element) = flat.next_raw() else {
+            return max - c <= target;
+        };
+        match element {
+            DocE::Text {
+                kind: TextKind::Regular,
+                text,
+                ..
+            } => c -= text_width(text) as isize,
+            DocE::Text {
+                kind: TextKind::Verbatim(_),
+                ..
+            } => return max - c <= target,
+            DocE::Text { .. } => {}
+            DocE::Spacing(s) => match flat.merged_spacing(*s) {
+                Spacing::Hardspace => c -= 1,
+                _ => return max - c <= target,
+            },
+            DocE::Group(_, inner) => {
+                let following = first_line_width(flat.clone());
+                match fits(0, c - following, Flat::new(inner, None)) {
+                    None => flat.enter(inner),
+                    Some(t) => c -= text_width(&t) as isize,
+                }
+            }
+        }
+    }
+}
+
+/// Nesting level and offset of the first text.
+fn next_indent(mut flat: Flat<'_>) -> (usize, usize) {
+    while let Some(leaf) = flat.next_leaf() {
+        if let Leaf::Text(level, offset, _, _) = leaf {
+            return (level, offset);
+        }
+    }
+    (0, 0)
+}
+
+/// Turns the top-level soft spacings of `doc` into their compact form.
+fn unexpand_spacing(doc: &[DocE]) -> Doc {
+    let mut out = Vec::with_capacity(doc.len());
+    for element in doc {
+        match element {
+            DocE::Spacing(Spacing::Space | Spacing::Softspace) => {
+                out.push(DocE::Spacing(Spacing::Hardspace))
+            }
+            DocE::Spacing(Spacing::Break | Spacing::Softbreak) => {}
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// The (pre, prio, post) triples of a group's priority children.
+fn priority_groups(doc: &[DocE]) -> Vec<(Doc, Doc, Doc)> {
+    fn segments(doc: &[DocE], out: &mut Vec<(bool, Doc)>) {
+        for element in doc {
+            match element {
+                DocE::Group(GroupKind::Priority, inner) => out.push((true, inner.clone())),
+                DocE::Group(GroupKind::Transparent, inner) => segments(inner, out),
+                other => match out.last_mut() {
+                    Some((false, content)) => content.push(other.clone()),
+                    _ => out.push((false, vec![other.clone()])),
+                },
+            }
+        }
+    }
+    let mut segs = Vec::new();
+    segments(doc, &mut segs);
+    if !segs.iter().any(|(prio, _)| *prio) {
+        return Vec::new();
+    }
+    let mut triples = Vec::new();
+    for (index, (prio, content)) in segs.iter().enumerate() {
+        if !prio {
+            continue;
+        }
+        let pre: Doc = segs[..index]
+            .iter()
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect();
+        let post: Doc = segs[index + 1..]
+            .iter()
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect();
+        triples.push((pre, content.clone(), post));
+    }
+    triples
+}
+
+struct Printer {
+    width: isize,
+    indent_width: usize,
+    cc: usize,
+    indents: Vec<(usize, usize)>,
+    suppress: bool,
+    out: String,
+}
+
+struct Saved {
+    cc: usize,
+    indents: Vec<(usize, usize)>,
+    suppress: bool,
+    out_len: usize,
+}
+
+impl Printer {
+    fn save(&self) -> Saved {
+        Saved {
+            cc: self.cc,
+            indents: self.indents.clone(),
+            suppress: self.suppress,
+            out_len: self.out.len(),
+        }
+    }
+
+    fn restore(&mut self, saved: Saved) {
+        self.cc = saved.cc;
+        self.indents = saved.indents;
+        self.suppress = saved.suppress;
+        self.out.truncate(saved.out_len);
+    }
+
+    fn top(&self) -> (usize, usize) {
+        *self
+            .indents
+            .last()
+            .expect("indentation stack is never empty")
+    }
+
+    fn emit(&mut self, text: &str) {
+        if !self.suppress {
+            self.out.push_str(text);
+        }
+    }
+
+    fn put_text(&mut self, level: usize, offset: usize, text: &str, with_indent: bool) {
+        loop {
+            let (indent, top_level) = self.top();
+            if level > top_level {
+                let new_indent = if self.cc == 0 {
+                    indent + self.indent_width
+                } else {
+                    indent
+                };
+                self.indents.push((new_indent, level));
+                break;
+            } else if level < top_level && self.indents.len() > 1 {
+                self.indents.pop();
+            } else {
+                break;
+            }
+        }
+        let (indent, _) = self.top();
+        let cc = self.cc;
+        let width = text_width(text);
+        self.cc = if with_indent {
+            cc + width
+        } else {
+            (cc + width).max(1)
+        };
+        if cc == 0 && with_indent {
+            if !self.suppress {
+                for _ in 0..indent + offset {
+                    self.out.push(' ');
+                }
+            }
+            self.emit(text);
+        } else {
+            self.emit(text);
+        }
+    }
+
+    fn put_plain(&mut self, text: &str) {
+        self.cc += text_width(text);
+        self.emit(text);
+    }
+
+    fn put_newlines(&mut self, n: usize) {
+        self.cc = 0;
+        if !self.suppress {
+            for _ in 0..n {
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn go(&mut self, xs: &[DocE], rest: &Rest<'_>) {
+        for index in 0..xs.len() {
+            let following = Rest {
+                head: &xs[index + 1..],
+                tail: Some(rest),
+            };
+            self.go_one(&xs[index], &following);
+        }
+    }
+
+    fn go_one(&mut self, x: &DocE, rest: &Rest<'_>) {
+        match x {
+            DocE::Text {
+                kind: TextKind::TrailingComment,
+                text,
+                ..
+            } if self.cc == 2 && next_indent(Flat::of_rest(rest)).0 > self.top().1 => {
+                self.put_plain(" ");
+                self.put_plain(text);
+            }
+            DocE::Text {
+                kind: TextKind::DisableMarker,
+                ..
+            } => self.suppress = true,
+            DocE::Text {
+                kind: TextKind::RawText,
+                level,
+                offset,
+                text,
+            } => self.put_text(*level, *offset, text, false),
+            DocE::Text {
+                kind: TextKind::Verbatim(_),
+                text,
+                ..
+            } => {
+                let last_line = text.rsplit('\n').next().unwrap_or("");
+                let needs_newline = !(self.cc == 0 || self.suppress);
+                self.cc = text_width(last_line);
+                self.suppress = false;
+                if needs_newline {
+                    self.out.push('\n');
+                }
+                self.out.push_str(text);
+            }
+            DocE::Text {
+                level,
+                offset,
+                text,
+                ..
+            } => self.put_text(*level, *offset, text, true),
+            DocE::Spacing(spacing) => {
+                if self.cc == 0 {
+                    return;
+                }
+                let cc = self.cc as isize;
+                match spacing {
+                    Spacing::Break | Spacing::Space | Spacing::Hardline => self.put_newlines(1),
+                    Spacing::Hardspace => self.put_plain(" "),
+                    Spacing::Emptyline => self.put_newlines(2),
+                    Spacing::Newlines(n) => self.put_newlines(*n),
+                    Spacing::Softbreak => {
+                        if !first_line_fits(self.width - cc, self.width, Flat::of_rest(rest)) {
+                            self.put_newlines(1);
+                        }
+                    }
+                    Spacing::Softspace => {
+                        if first_line_fits(self.width - cc - 1, self.width, Flat::of_rest(rest)) {
+                            self.put_plain(" ");
+                        } else {
+                            self.put_newlines(1);
+                        }
+                    }
+                }
+            }
+            DocE::Group(kind, ys) => {
+                if self.go_group(ys, rest) {
+                    return;
+                }
+                if *kind != GroupKind::Transparent {
+                    let triples = priority_groups(ys);
+                    for (pre, prio, post) in triples.iter().rev() {
+                        if self.go_priority_group(pre, prio, post, rest) {
+                            return;
+                        }
+                    }
+                }
+                self.go(ys, rest);
+            }
+        }
+    }
+
+    fn go_priority_group(
+        &mut self,
+        pre: &[DocE],
+        prio: &[DocE],
+        post: &[DocE],
+        rest: &Rest<'_>,
+    ) -> bool {
+        let saved = self.save();
+        let post_rest = Rest {
+            head: post,
+            tail: Some(rest),
+        };
+        let prio_rest = Rest {
+            head: prio,
+            tail: Some(&post_rest),
+        };
+        if !self.go_group(pre, &prio_rest) {
+            self.restore(saved);
+            return false;
+        }
+        let unexpanded = unexpand_spacing(post);
+        let unexpanded_rest = Rest {
+            head: &unexpanded,
+            tail: Some(rest),
+        };
+        self.go(prio, &unexpanded_rest);
+        if !self.go_group(post, rest) {
+            self.restore(saved);
+            return false;
+        }
+        true
+    }
+
+    /// Tries to print `grp` on the current line; on failure nothing changes.
+    fn go_group(&mut self, grp: &[DocE], rest: &Rest<'_>) -> bool {
+        if grp.is_empty() {
+            return true;
+        }
+        let (indent_width, width) = (self.indent_width as isize, self.width);
+        let rest_width = first_line_width(Flat::of_rest(rest));
+        let rest_indent = next_indent(Flat::of_rest(rest)).0;
+        if self.cc == 0 {
+            // Drop a leading spacing: we are at the start of a line.
+            let mut flat = match &grp[0] {
+                DocE::Spacing(_) => Flat::new(&grp[1..], None),
+                DocE::Group(_, inner) if matches!(inner.first(), Some(DocE::Spacing(_))) => {
+                    let mut flat = Flat::new(&grp[1..], None);
+                    flat.enter(&inner[1..]);
+                    flat
+                }
+                _ => Flat::new(grp, None),
+            };
+            let (nl, off) = next_indent(flat.clone());
+            let last_line_nl = self.top().1;
+            let line_nl = last_line_nl
+                + if nl > last_line_nl {
+                    self.indent_width
+                } else {
+                    0
+                };
+            let will_increase = if rest_indent > line_nl {
+                indent_width
+            } else {
+                0
+            };
+            // `fits` consumes the cursor; keep the original for nothing else.
+            let rendered = fits(
+                will_increase,
+                width - rest_width,
+                std::mem::replace(&mut flat, Flat::new(&[], None)),
+            );
+            match rendered {
+                Some(t) => {
+                    self.put_text(nl, off, &t, true);
+                    true
+                }
+                None => false,
+            }
+        } else {
+            let cc = self.cc as isize;
+            let will_increase = if rest_indent > self.top().1 {
+                indent_width
+            } else {
+                0
+            };
+            match fits(
+                will_increase - cc,
+                width - cc - rest_width,
+                Flat::new(grp, None),
+            ) {
+                Some(t) => {
+                    self.emit(&t);
+                    self.cc += text_width(&t);
+                    true
+                }
+                None => false,
+            }
+        }
+    }
+}
+
+/// Lays out a (fixed-up) document greedily and returns the raw text (not yet stripped).
+pub fn layout(doc: &Doc, width: usize, indent_width: usize) -> String {
+    let mut printer = Printer {
+        width: width as isize,
+        indent_width,
+        cc: 0,
+        indents: vec![(0, 0)],
+        suppress: false,
+        out: String::new(),
+    };
+    let whole = vec![DocE::Group(GroupKind::Regular, doc.clone())];
+    let rest = Rest {
+        head: &[],
+        tail: None,
+    };
+    printer.go(&whole, &rest);
+    printer.out
+}
