@@ -519,3 +519,19 @@ fn stdin_edge_cases() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("+x = 1\n"));
 }
+
+#[test]
+fn tool_environments_are_never_walked_unless_named() {
+    let dir = tree(&[
+        (".venv/lib/site.py", UGLY_PY),
+        (".direnv/x.py", UGLY_PY),
+        ("web/node_modules/pkg/y.py", UGLY_PY),
+        ("src/a.py", UGLY_PY),
+    ]);
+    let output = flakefmt(dir.path(), &["--check"]);
+    let diff = stdout(&output);
+    assert!(diff.contains("+++ b/src/a.py"), "{diff}");
+    assert_eq!(diff.matches("+++ ").count(), 1, "{diff}");
+    let output = flakefmt(dir.path(), &["--check", ".venv"]);
+    assert!(stdout(&output).contains("+++ b/.venv/lib/site.py"));
+}

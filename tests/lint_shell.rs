@@ -477,3 +477,225 @@ fn global_options_before_the_subcommand() {
         "nix --extra-experimental-features 'nix-command flakes' build --cores 4 --max-jobs 4 .#x\n"
     );
 }
+
+mod hashes {
+    use super::*;
+    use flakefmt::lint::shell::hashes::{self, MANUAL_SRI_PREFIX, PREFETCH_WITHOUT_SRI};
+
+    /// (rule, severity, flagged text) of each finding, and the text after applying every
+    /// fix, unsafe ones included.
+    fn check(script: &str) -> (Vec<(String, Severity, String)>, String) {
+        let snippet = Snippet::whole_file(script);
+        let diagnostics: Vec<Diagnostic> = hashes::check_text(&snippet.text)
+            .into_iter()
+            .map(|finding| finding.into_diagnostic(&snippet, script))
+            .collect();
+        let summary = diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.rule.clone(),
+                    d.severity,
+                    script[d.range.clone()].to_string(),
+                )
+            })
+            .collect();
+        let mut edits: Vec<_> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .inspect(|fix| assert_eq!(fix.applicability, Applicability::Unsafe))
+            .flat_map(|fix| fix.edits.iter().cloned())
+            .collect();
+        edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start));
+        let mut out = script.to_string();
+        for edit in edits {
+            out.replace_range(edit.range, &edit.replacement);
+        }
+        (summary, out)
+    }
+
+    fn ff105(text: &str) -> (String, Severity, String) {
+        finding(PREFETCH_WITHOUT_SRI, Severity::Error, text)
+    }
+
+    fn ff106(text: &str) -> (String, Severity, String) {
+        finding(MANUAL_SRI_PREFIX, Severity::Error, text)
+    }
+
+    #[test]
+    fn prefetch_url_into_sed() {
+        let script = "h=$(nix-prefetch-url \"$url\")\nsed -i \"s|sha256 = \\\".*\\\"|sha256 = \\\"$h\\\"|\" default.nix\n";
+        let (findings, fixed) = check(script);
+        assert_eq!(findings, [ff105("$(nix-prefetch-url \"$url\")")]);
+        assert_eq!(
+            fixed,
+            "h=$(nix-prefetch-url \"$url\" | xargs nix hash convert --hash-algo sha256 --to sri)\nsed -i \"s|sha256 = \\\".*\\\"|sha256 = \\\"$h\\\"|\" default.nix\n"
+        );
+        assert_eq!(check(&fixed).0, []);
+    }
+
+    #[test]
+    fn converters_clean_the_value() {
+        for script in [
+            "h=$(nix-prefetch-url u | xargs nix hash convert --hash-algo sha256 --to sri)\nsed -i \"s/x/$h/\" a.nix\n",
+            "h=$(nix-prefetch-url u)\nh=$(nix hash convert --hash-algo sha256 \"$h\")\nsed -i \"s/x/$h/\" a.nix\n",
+            "h=$(nix-prefetch-url u)\nh=$(nix hash to-sri --type sha256 \"$h\")\nsed -i \"s/x/$h/\" a.nix\n",
+            "h=$(nix-hash --to-sri --type sha256 \"$(nix-prefetch-url u)\")\nsed -i \"s/x/$h/\" a.nix\n",
+            "h=$(nix store prefetch-file --json u | jq -r .hash)\nsed -i \"s/x/$h/\" a.nix\n",
+            "h=$(nix hash file ./x)\necho \"hash = \\\"$h\\\";\" > pin.nix\n",
+        ] {
+            let rules: Vec<String> = check(script)
+                .0
+                .into_iter()
+                .filter(|f| f.1 != Severity::Info)
+                .map(|f| f.0)
+                .collect();
+            assert_eq!(rules, Vec::<String>::new(), "{script}");
+        }
+    }
+
+    #[test]
+    fn every_legacy_source() {
+        for (script, flagged) in [
+            (
+                "json=$(nix-prefetch-git --url u --rev r)\nh=$(echo \"$json\" | jq -r .sha256)\necho \"hash = \\\"$h\\\";\" > src.nix\n",
+                "$(echo \"$json\" | jq -r .sha256)",
+            ),
+            (
+                "h=$(nix-prefetch-github owner repo | jq -r .sha256)\nsed -i \"s/x/$h/\" pkg.nix\n",
+                "$(nix-prefetch-github owner repo | jq -r .sha256)",
+            ),
+            (
+                "json=$(nix-prefetch-git u)\nh=$(jq -r .sha256 <<< \"$json\")\nsed -i \"s/x/$h/\" pkg.nix\n",
+                "$(jq -r .sha256 <<< \"$json\")",
+            ),
+            (
+                "h=$(nix-hash --type sha256 --base32 ./src)\nsed -i \"s/x/$h/\" pkg.nix\n",
+                "$(nix-hash --type sha256 --base32 ./src)",
+            ),
+            (
+                "h=$(nix hash file --base32 ./x)\nsed -i \"s/x/$h/\" pkg.nix\n",
+                "$(nix hash file --base32 ./x)",
+            ),
+            (
+                "h=$(nix hash path --base16 ./x)\nsed -i \"s/x/$h/\" pkg.nix\n",
+                "$(nix hash path --base16 ./x)",
+            ),
+        ] {
+            assert_eq!(check(script).0, [ff105(flagged)], "{script}");
+        }
+        // The `.hash` field of nix-prefetch-git is SRI.
+        let script = "h=$(nix-prefetch-git u | jq -r .hash)\nsed -i \"s/x/$h/\" pkg.nix\n";
+        assert_eq!(check(script).0, []);
+    }
+
+    #[test]
+    fn every_sink() {
+        for script in [
+            "h=$(nix-prefetch-url u)\nsed -i \"s/x/$h/\" default.nix\n",
+            "h=$(nix-prefetch-url u)\nsed --in-place -e \"s/x/$h/\" \"$dir/default.nix\"\n",
+            "h=$(nix-prefetch-url u)\necho \"$h\" > hash.nix\n",
+            "h=$(nix-prefetch-url u)\nprintf '%s' \"$h\" >> hash.nix\n",
+            "h=$(nix-prefetch-url u)\ncat > pin.nix <<EOF\n{ sha256 = \"$h\"; }\nEOF\n",
+            "h=$(nix-prefetch-url u)\ncat <<EOF\n{ hash = \"$h\"; }\nEOF\n",
+            "h=$(nix-prefetch-url u)\ntemplate=\"hash = \\\"$h\\\";\"\n",
+            "h=$(nix-prefetch-url u)\nh2=$h\nsed -i \"s/x/$h2/\" default.nix\n",
+            "sed -i \"s/x/$(nix-prefetch-url u)/\" default.nix\n",
+        ] {
+            assert_eq!(check(script).0.len(), 1, "{script}");
+        }
+    }
+
+    #[test]
+    fn not_sinks() {
+        for script in [
+            "h=$(nix-prefetch-url u)\necho \"$h\"\n",
+            "h=$(nix-prefetch-url u)\nsed -i \"s/x/$h/\" notes.txt\n",
+            "h=$(nix-prefetch-url u)\necho \"$h\" > hash.txt\n",
+            "# h=$(nix-prefetch-url u); sed -i \"s/x/$h/\" a.nix\n",
+            "echo 'h=$(nix-prefetch-url u); sed -i \"s/x/$h/\" a.nix'\n",
+        ] {
+            assert_eq!(check(script).0, [], "{script}");
+        }
+    }
+
+    #[test]
+    fn fix_details() {
+        // Two lines of output: no automatic fix.
+        let script = "h=$(nix-prefetch-url --print-path u)\nsed -i \"s/x/$h/\" a.nix\n";
+        let (findings, fixed) = check(script);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(fixed, script);
+        // sha512.
+        let (_, fixed) = check("h=$(nix-prefetch-url --type sha512 u)\nsed -i \"s/x/$h/\" a.nix\n");
+        assert!(fixed.starts_with("h=$(nix-prefetch-url --type sha512 u | xargs nix hash convert --hash-algo sha512 --to sri)"));
+        // Reported once however many sinks.
+        let script =
+            "h=$(nix-prefetch-url u)\nsed -i \"s/x/$h/\" a.nix\nsed -i \"s/y/$h/\" b.nix\n";
+        assert_eq!(check(script).0.len(), 1);
+    }
+
+    #[test]
+    fn to_sri_is_a_hint() {
+        let (findings, _) = check("nix hash to-sri --type sha256 \"$h\"\n");
+        assert_eq!(
+            findings,
+            [finding(
+                PREFETCH_WITHOUT_SRI,
+                Severity::Info,
+                "nix hash to-sri"
+            )]
+        );
+    }
+
+    #[test]
+    fn manual_prefix() {
+        for (script, flagged, fixed) in [
+            (
+                "hash=\"sha256-$h\"\n",
+                "sha256-$h",
+                "hash=\"$(nix hash convert --hash-algo sha256 --to sri \"$h\")\"\n",
+            ),
+            (
+                "echo sha512-${h}\n",
+                "sha512-${h}",
+                "echo $(nix hash convert --hash-algo sha512 --to sri \"${h}\")\n",
+            ),
+            (
+                "hash=\"sha256-$(nix-prefetch-url u)\"\n",
+                "sha256-$(nix-prefetch-url u)",
+                "hash=\"$(nix hash convert --hash-algo sha256 --to sri \"$(nix-prefetch-url u)\")\"\n",
+            ),
+        ] {
+            let (findings, after) = check(script);
+            assert_eq!(findings, [ff106(flagged)], "{script}");
+            assert_eq!(after, fixed, "{script}");
+            assert!(
+                flakefmt::lint::shell::bash::parses_cleanly(&after),
+                "{after}"
+            );
+        }
+    }
+
+    #[test]
+    fn manual_prefix_with_proven_base64() {
+        for script in [
+            "h=$(nix hash file --base64 ./x)\nhash=\"sha256-$h\"\n",
+            "h=$(openssl dgst -sha256 -binary x | base64)\nhash=\"sha256-$h\"\n",
+            "hash=\"sha256-$(nix hash convert --to base64 --hash-algo sha256 \"$x\")\"\n",
+            "echo 'sha256-$h'\n",
+            "hash=\"sha256-AAAA\"\n",
+        ] {
+            assert_eq!(check(script).0, [], "{script}");
+        }
+    }
+
+    #[test]
+    fn both_rules_on_one_line() {
+        let script =
+            "h=$(nix-prefetch-url u)\nsed -i \"s|sha256-.*\\\"|sha256-${h}\\\"|\" default.nix\n";
+        let (findings, _) = check(script);
+        let rules: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(rules, [PREFETCH_WITHOUT_SRI, MANUAL_SRI_PREFIX]);
+    }
+}

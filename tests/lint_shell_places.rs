@@ -228,3 +228,71 @@ fn options_from_the_config_file() {
         Vec::<String>::new()
     );
 }
+
+/// The source after `--unsafe-fixes`.
+fn fixed_unsafe(path: &str, language: Language, source: &str) -> String {
+    let config = config("");
+    let linter = Linter::new(&config.lint);
+    let parsed = (language == Language::Nix).then(|| parse::parse(source).expect("parses"));
+    let facts = FileFacts::default();
+    let input = FileInput {
+        path: Path::new(path),
+        language: Some(language),
+        source,
+        nix: parsed.as_ref(),
+        facts: &facts,
+    };
+    let result = linter.fix(&input, true, None);
+    assert!(result.dropped.is_empty(), "dropped: {:?}", result.dropped);
+    result.source
+}
+
+#[test]
+fn hash_rules_in_nix_strings() {
+    let source = r#"{ pkgs }:
+{
+  update = pkgs.writeShellScript "update" ''
+    h=$(nix-prefetch-url "$1")
+    sed -i "s|hash = .*|hash = \"sha256-''${h}\";|" pkg.nix
+  '';
+  other = pkgs.writeShellScript "other" "echo \"sha256-$h\"";
+}
+"#;
+    assert_eq!(
+        findings("update.nix", Language::Nix, source, ""),
+        [
+            "prefetch_without_sri@4:7",
+            "manual_sri_prefix@5:34",
+            "manual_sri_prefix@7:49",
+        ]
+    );
+    let after = fixed_unsafe("update.nix", Language::Nix, source);
+    assert!(
+        after.contains(
+            r#"h=$(nix-prefetch-url "$1" | xargs nix hash convert --hash-algo sha256 --to sri)"#
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains(r#"hash = \"$(nix hash convert --hash-algo sha256 --to sri "''${h}")\";"#),
+        "{after}"
+    );
+    assert!(
+        after.contains(r#""echo \"$(nix hash convert --hash-algo sha256 --to sri \"$h\")\"""#),
+        "{after}"
+    );
+}
+
+#[test]
+fn hash_rules_only_in_shell_and_nix() {
+    let markdown = "```sh\nh=$(nix-prefetch-url u)\nsed -i \"s/x/$h/\" a.nix\n```\n";
+    assert_eq!(
+        findings("README.md", Language::Markdown, markdown, ""),
+        Vec::<String>::new()
+    );
+    let script = "h=$(nix-prefetch-url u)\nsed -i \"s/x/$h/\" a.nix\n";
+    assert_eq!(
+        findings("update.sh", Language::Shell, script, ""),
+        ["prefetch_without_sri@1:3"]
+    );
+}

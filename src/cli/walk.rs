@@ -1,7 +1,7 @@
 //! Which files a run looks at: explicit files as given, directories walked in parallel
 //! with `ignore` (`.gitignore` even outside a git repository, `.ignore`, global git
-//! excludes, the configuration's `exclude`), hidden directories included, `.git` never,
-//! symlinks never followed.
+//! excludes, the configuration's `exclude`), hidden directories included, `.git` and the
+//! other [`NEVER_WALKED`] directories never, symlinks never followed.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -12,6 +12,30 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::discover::{ConfigStore, normalize};
 use super::output::display_path;
+
+/// Directories a walk never enters, wherever they are: version control data, and the
+/// environments and caches of tools (a Python virtualenv in `.venv`, direnv's `.direnv`),
+/// which are not the project's sources even when no `.gitignore` says so. `ruff format`
+/// skips the same ones by default. Named on the command line, they are walked.
+pub const NEVER_WALKED: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    ".bzr",
+    ".direnv",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "__pypackages__",
+    "site-packages",
+    "node_modules",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+];
 
 /// A file to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,10 +146,15 @@ fn walk(roots: &[PathBuf], store: &Arc<ConfigStore>, threads: usize, collected: 
             if entry.depth() == 0 {
                 return true;
             }
-            if entry.file_name() == ".git" {
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            if is_dir
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| NEVER_WALKED.contains(&name))
+            {
                 return false;
             }
-            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
             !filter_store.is_excluded(entry.path(), is_dir)
         });
     let files = Mutex::new(Vec::new());

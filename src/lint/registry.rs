@@ -11,6 +11,8 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::hash_attr_rename::HashAttrRename,
     &rules::fake_hash_name::FakeHashName,
     &rules::placeholder_hash::PlaceholderHash,
+    &rules::prefetch_without_sri::PrefetchWithoutSri,
+    &rules::manual_sri_prefix::ManualSriPrefix,
     &rules::build_flags_missing::BuildFlagsMissing,
     &rules::build_flags_spelling::BuildFlagsSpelling,
     &rules::build_flags_value::BuildFlagsValue,

@@ -12,6 +12,7 @@
 pub mod bash;
 pub mod build_flags;
 pub mod finding;
+pub mod hashes;
 pub mod invocation;
 pub mod markdown;
 pub mod nix_strings;

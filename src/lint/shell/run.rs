@@ -66,3 +66,12 @@ pub const SHELL_HOSTS: &[Language] = &[
     Language::Justfile,
     Language::Makefile,
 ];
+
+/// The hash-rule findings of a snippet.
+pub fn hash_findings(snippet: &Snippet) -> Vec<Finding> {
+    crate::lint::shell::hashes::check_text(&snippet.text)
+}
+
+/// The languages whose files the shell hash rules read (lint-spec §2a: shell scripts and
+/// Nix shell strings).
+pub const HASH_HOSTS: &[Language] = &[Language::Nix, Language::Shell];
