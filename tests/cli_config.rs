@@ -280,3 +280,42 @@ fn nix_width_and_indent_come_from_format_and_the_command_line() {
         "the command line wins over [format]"
     );
 }
+
+#[test]
+fn explicit_config_applies_everywhere_with_excludes_relative_to_it() {
+    let dir = tree(&[
+        ("conf/flakefmt.toml", "exclude = [\"gen/\"]\n"),
+        ("conf/gen/a.py", UGLY_PY),
+        ("gen/b.py", UGLY_PY),
+        // Ignored because --config wins over the nearest file.
+        ("sub/flakefmt.toml", "not valid = [\n"),
+        ("sub/c.py", UGLY_PY),
+    ]);
+    let output = flakefmt(dir.path(), &["--config", "conf/flakefmt.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&dir, "conf/gen/a.py"), UGLY_PY);
+    assert_eq!(read(&dir, "gen/b.py"), PRETTY_PY);
+    assert_eq!(read(&dir, "sub/c.py"), PRETTY_PY);
+    let output = flakefmt(dir.path(), &["--config", "missing.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("missing.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_broken_config_is_an_error_even_with_nothing_to_format() {
+    let dir = tree(&[
+        ("docs/flakefmt.toml", "[format]\nwidth = 80\n"),
+        ("docs/guide.md", "# Guide\n"),
+    ]);
+    let output = flakefmt(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("docs/flakefmt.toml") && err.contains("width"),
+        "{err}"
+    );
+}

@@ -173,17 +173,6 @@ fn run_stdin(command: &CommandLine, cwd: &Path, file: &Path, source: &str) -> Ou
     child.wait_with_output().unwrap()
 }
 
-/// Whether this build formats `source` (named `name`): Nix assertions wait for the printer.
-fn formats(name: &str, source: &str) -> bool {
-    let command = CommandLine {
-        program: "flakefmt".into(),
-        args: vec![Arg::Literal("--stdin-filepath".into()), Arg::FilePath],
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let output = run_stdin(&command, dir.path(), &dir.path().join(name), source);
-    output.status.success() && !output.stdout.is_empty() && output.stdout != source.as_bytes()
-}
-
 /// A project directory where the buffers "live" (their files need not exist).
 fn project() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -207,18 +196,14 @@ fn check_stdin_formatter(name: &str, command: &CommandLine, languages: &[&str]) 
             "{name} ({language}): {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        if language == "python" || formats("x.nix", NIX_MESSY) {
-            assert_eq!(
-                String::from_utf8_lossy(&output.stdout),
-                formatted,
-                "{name} ({language})"
-            );
-        }
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            formatted,
+            "{name} ({language})"
+        );
         // Already formatted: comes back unchanged.
-        if language == "python" || formats("x.nix", NIX_MESSY) {
-            let again = run_stdin(command, &root, &file, formatted);
-            assert_eq!(String::from_utf8_lossy(&again.stdout), formatted, "{name}");
-        }
+        let again = run_stdin(command, &root, &file, formatted);
+        assert_eq!(String::from_utf8_lossy(&again.stdout), formatted, "{name}");
         // A syntax error: exit 2, nothing on stdout, so the editor keeps the buffer.
         let output = run_stdin(command, &root, &file, broken);
         assert_eq!(
@@ -295,7 +280,7 @@ fn helix() {
         assert!(output.status.success(), "helix {language}");
         if language == "python" {
             assert_eq!(String::from_utf8_lossy(&output.stdout), PY_FORMATTED);
-        } else if formats("x.nix", NIX_MESSY) {
+        } else {
             assert_eq!(String::from_utf8_lossy(&output.stdout), NIX_FORMATTED);
         }
         seen.push(language);
@@ -400,22 +385,12 @@ fn zed() {
 }
 
 /// A project with one finding every build reports (a Nix syntax error) for the lint
-/// snippets; returns None (and says why) while `flakefmt lint` is not on this branch.
-fn lint_project() -> Option<(tempfile::TempDir, PathBuf)> {
+/// snippets.
+fn lint_project() -> (tempfile::TempDir, PathBuf) {
     let (dir, root) = project();
     fs::create_dir_all(root.join("modules")).unwrap();
     fs::write(root.join("modules/broken.nix"), NIX_BROKEN).unwrap();
-    let probe = Command::new(BIN)
-        .current_dir(&root)
-        .args(["lint", "--output-format", "concise"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&probe.stderr);
-    if stderr.contains("not available in this build") {
-        eprintln!("not testing the lint snippets: `flakefmt lint` is not on this branch yet");
-        return None;
-    }
-    Some((dir, root))
+    (dir, root)
 }
 
 /// The lines a lint snippet's command prints, run in `root`.
@@ -446,9 +421,7 @@ fn vim_quickfix_errorformat_reads_concise_output() {
     };
     let makeprg = shell_words(&setting("makeprg"), "%");
     assert_eq!(setting("errorformat"), "%f:%l:%c: %m");
-    let Some((_dir, root)) = lint_project() else {
-        return;
-    };
+    let (_dir, root) = lint_project();
     let lines = lint_lines(&makeprg, &root);
     assert!(!lines.is_empty());
     for line in &lines {
@@ -480,9 +453,7 @@ fn vscode_problem_matcher_reads_concise_output() {
     let text = snippet("vscode-problem-matcher");
     let command = shell_words(&value_after(&text, r#""command": "#), "${file}");
     let regexp = value_after(&text, r#""regexp": "#);
-    let Some((_dir, root)) = lint_project() else {
-        return;
-    };
+    let (_dir, root) = lint_project();
     let lines = lint_lines(&command, &root);
     assert!(!lines.is_empty());
     // The pattern is a JavaScript regular expression; Python's `re` reads this one the

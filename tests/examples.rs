@@ -130,19 +130,14 @@ fn registered_rules() -> BTreeSet<&'static str> {
 }
 
 /// `flakefmt check --output-format concise examples/skypilot-flake`, run from the
-/// repository root, parsed; `None` (with the reason printed) while `check` is not on this
-/// branch.
-fn reported() -> Option<(BTreeSet<Finding>, String)> {
+/// repository root, parsed, with the raw output.
+fn reported() -> (BTreeSet<Finding>, String) {
     let output = Command::new(BIN)
         .current_dir(repository())
         .args(["check", "--output-format", "concise", EXAMPLE])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    if stderr.contains("not available in this build") {
-        eprintln!("not checking the tour's findings: `flakefmt check` is not on this branch yet");
-        return None;
-    }
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert_eq!(
         output.status.code(),
@@ -171,7 +166,7 @@ fn reported() -> Option<(BTreeSet<Finding>, String)> {
                 .unwrap_or_else(|_| panic!("line number in: {line}")),
         ));
     }
-    Some((findings, stdout))
+    (findings, stdout)
 }
 
 fn describe(findings: &BTreeSet<Finding>) -> String {
@@ -221,9 +216,7 @@ fn markers_point_at_existing_lines() {
 
 #[test]
 fn check_reports_exactly_the_marked_findings() {
-    let Some((reported, stdout)) = reported() else {
-        return;
-    };
+    let (reported, stdout) = reported();
     let registered = registered_rules();
     let expected = markers();
     // Formatting drift is checked per file (the line a `format` finding names is where
@@ -264,6 +257,12 @@ fn the_repository_walk_skips_the_tour_but_naming_it_checks_it() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&walk.stdout);
     assert!(!stdout.contains(EXAMPLE), "{stdout}");
+    // ... and finds the repository itself formatted (issue 5: clean under its own tool).
+    assert_eq!(
+        walk.status.code(),
+        Some(0),
+        "`flakefmt fmt --check .`:\n{stdout}"
+    );
     // ... and naming the directory formats-checks it anyway.
     let named = Command::new(BIN)
         .current_dir(repository())
@@ -275,5 +274,21 @@ fn the_repository_walk_skips_the_tour_but_naming_it_checks_it() {
     assert!(
         stdout.contains(&format!("{EXAMPLE}/scripts/cluster_status.py")),
         "{stdout}"
+    );
+}
+
+#[test]
+fn the_repository_is_clean_under_its_own_check() {
+    let output = Command::new(BIN)
+        .current_dir(repository())
+        .args(["check", "--output-format", "concise", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "`flakefmt check .` in the repository:\n{}{stderr}",
+        String::from_utf8_lossy(&output.stdout)
     );
 }

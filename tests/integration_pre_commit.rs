@@ -149,22 +149,6 @@ fn show(output: &Output) -> String {
     )
 }
 
-/// Whether this build formats `source` named `name` (see integration_nix_fmt.rs): the
-/// assertions on a language's output wait until its formatter is on the branch.
-fn formats(name: &str, source: &str) -> bool {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .args(["--stdin-filepath", name])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run flakefmt");
-    let _ = child.stdin.take().unwrap().write_all(source.as_bytes());
-    let output = child.wait_with_output().unwrap();
-    output.status.success() && !output.stdout.is_empty() && output.stdout != source.as_bytes()
-}
-
 /// A git repository with unformatted Nix and Python files, an excluded directory and the
 /// local hook configuration, everything staged.
 fn repository() -> tempfile::TempDir {
@@ -216,33 +200,26 @@ fn format_hook_fails_once_then_passes() {
     let dir = repository();
     let root = dir.path();
     let first = run(root, "pre-commit", &["run", "flakefmt", "--all-files"]);
-    let formats_python = formats("x.py", PY_MESSY);
-    if formats_python {
-        // Files modified: pre-commit reports the hook as failed.
-        assert_eq!(first.status.code(), Some(1), "{}", show(&first));
-        assert!(
-            String::from_utf8_lossy(&first.stdout).contains("files were modified by this hook"),
-            "{}",
-            show(&first)
-        );
-        assert_eq!(
-            fs::read_to_string(root.join("tools/helper.py")).unwrap(),
-            PY_FORMATTED
-        );
-        // flakefmt.toml's exclude applies to files pre-commit names explicitly.
-        assert_eq!(
-            fs::read_to_string(root.join("vendor/third_party.py")).unwrap(),
-            PY_MESSY
-        );
-    } else {
-        eprintln!("not asserting on Python: this build does not format Python yet");
-    }
-    if formats("x.nix", NIX_MESSY) {
-        assert_eq!(
-            fs::read_to_string(root.join("module.nix")).unwrap(),
-            NIX_FORMATTED
-        );
-    }
+    // Files modified: pre-commit reports the hook as failed.
+    assert_eq!(first.status.code(), Some(1), "{}", show(&first));
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("files were modified by this hook"),
+        "{}",
+        show(&first)
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("tools/helper.py")).unwrap(),
+        PY_FORMATTED
+    );
+    // flakefmt.toml's exclude applies to files pre-commit names explicitly.
+    assert_eq!(
+        fs::read_to_string(root.join("vendor/third_party.py")).unwrap(),
+        PY_MESSY
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("module.nix")).unwrap(),
+        NIX_FORMATTED
+    );
     let second = run(root, "pre-commit", &["run", "flakefmt", "--all-files"]);
     assert!(second.status.success(), "second run:\n{}", show(&second));
     assert!(
@@ -273,32 +250,14 @@ fn check_hook_fails_on_unformatted_files_and_writes_nothing() {
         fs::read_to_string(root.join("module.nix")).unwrap(),
         NIX_MESSY
     );
-    if formats("x.py", PY_MESSY) && check_reports_unformatted_python() {
-        assert_eq!(output.status.code(), Some(1), "{}", show(&output));
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(stdout.contains("tools/helper.py"), "{}", show(&output));
-        assert!(
-            !stdout.contains("vendor/third_party.py"),
-            "{}",
-            show(&output)
-        );
-    } else {
-        eprintln!(
-            "not asserting the check hook's verdict: `flakefmt check` is not on this branch yet"
-        );
-    }
-}
-
-/// Whether `flakefmt check` exists on this branch: it exits 1 on an unformatted file.
-fn check_reports_unformatted_python() -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("x.py");
-    fs::write(&file, PY_MESSY).unwrap();
-    Command::new(BIN)
-        .arg("check")
-        .arg(&file)
-        .output()
-        .is_ok_and(|output| output.status.code() == Some(1))
+    assert_eq!(output.status.code(), Some(1), "{}", show(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("tools/helper.py"), "{}", show(&output));
+    assert!(
+        !stdout.contains("vendor/third_party.py"),
+        "{}",
+        show(&output)
+    );
 }
 
 #[test]
@@ -318,4 +277,41 @@ fn hooks_are_skipped_for_files_flakefmt_does_not_read() {
             show(&output)
         );
     }
+}
+
+#[test]
+fn lint_hook_reports_findings_and_passes_once_they_are_fixed() {
+    if tool_missing("lint_hook_reports_findings_and_passes_once_they_are_fixed") {
+        return;
+    }
+    let dir = repository();
+    let root = dir.path();
+    let fetch = |hash: &str| {
+        format!(
+            "{{ fetchurl }}:\nfetchurl {{\n  url = \"https://example.org/a.tar.gz\";\n  hash = \"{hash}\";\n}}\n"
+        )
+    };
+    fs::write(root.join("source.nix"), fetch("")).unwrap();
+    let output = run(
+        root,
+        "pre-commit",
+        &["run", "flakefmt-lint", "--files", "source.nix"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", show(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("placeholder_hash"),
+        "{}",
+        show(&output)
+    );
+    fs::write(
+        root.join("source.nix"),
+        fetch("sha256-IdU23rswdtT26QRL2e8VyMWLKfnL1K1AawWDEKVl3rw="),
+    )
+    .unwrap();
+    let output = run(
+        root,
+        "pre-commit",
+        &["run", "flakefmt-lint", "--files", "source.nix"],
+    );
+    assert!(output.status.success(), "{}", show(&output));
 }

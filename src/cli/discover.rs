@@ -148,6 +148,34 @@ impl ConfigStore {
         }
     }
 
+    /// The error of the `--config` file, if it was given and cannot be used (a run stops
+    /// before looking at any file).
+    pub fn explicit_failure(&self) -> Option<Arc<ConfigFailure>> {
+        match &self.explicit {
+            Some(Err(failure)) => Some(Arc::clone(failure)),
+            _ => None,
+        }
+    }
+
+    /// Every configuration file that failed to load so far (each once), in path order.
+    pub fn failures(&self) -> Vec<Arc<ConfigFailure>> {
+        let mut failures: Vec<Arc<ConfigFailure>> = Vec::new();
+        failures.extend(self.explicit_failure());
+        let flakefmt = self.flakefmt.lock().expect("config cache lock");
+        let ruff = self.ruff.lock().expect("ruff cache lock");
+        let found = flakefmt
+            .values()
+            .filter_map(|lookup| lookup.as_ref().err())
+            .chain(ruff.values().filter_map(|lookup| lookup.as_ref().err()));
+        for failure in found {
+            if !failures.iter().any(|known| known.path == failure.path) {
+                failures.push(Arc::clone(failure));
+            }
+        }
+        failures.sort_by(|a, b| a.path.cmp(&b.path));
+        failures
+    }
+
     /// The `flakefmt.toml` that applies to `path` (a file or directory).
     pub fn flakefmt_config(&self, path: &Path) -> FlakefmtLookup {
         if let Some(explicit) = &self.explicit {

@@ -152,6 +152,16 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
     exit
 }
 
+/// Whether `tracked` or one of its directories below `root` (a directory the user named)
+/// is excluded. As in the walk, an exclude matching `root` itself or what is above it does
+/// not apply: naming an excluded directory checks it, walking its parent skips it.
+fn excluded_below(store: &ConfigStore, root: &Path, tracked: &Path) -> bool {
+    tracked
+        .ancestors()
+        .take_while(|ancestor| *ancestor != root)
+        .any(|ancestor| store.is_excluded(ancestor, ancestor != tracked))
+}
+
 /// Adds the files git tracks under `paths` that the walk did not yield (ignored but
 /// committed files, such as a committed `result` link): the repository rules judge them.
 fn add_tracked_files(
@@ -179,7 +189,8 @@ fn add_tracked_files(
             if !tracked.starts_with(&root) || walked.contains(tracked) {
                 continue;
             }
-            if fs::symlink_metadata(tracked).is_err() || settings.store.is_excluded(tracked, false)
+            if fs::symlink_metadata(tracked).is_err()
+                || excluded_below(settings.store, &root, tracked)
             {
                 continue;
             }

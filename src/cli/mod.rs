@@ -86,6 +86,16 @@ fn run_cli(cli: Cli) -> Exit {
         },
     ));
     guard::install_hook();
+    if let Some(failure) = store.explicit_failure() {
+        eprint!(
+            "{}",
+            output::error_line(
+                &format!("invalid configuration {failure}"),
+                style.color_stderr
+            )
+        );
+        return Exit::Errors;
+    }
 
     if global.print_tree || global.print_ir {
         return debug::run(&global, &fmt.paths, &store, style);
@@ -128,6 +138,7 @@ fn run_cli(cli: Cli) -> Exit {
             for job in &jobs {
                 reporter.job(job);
             }
+            reporter.config_failures(&store.failures());
         }
         Err(message) => {
             eprint!("{}", output::error_line(&message, style.color_stderr));
@@ -157,6 +168,16 @@ fn run_lint(
         },
     ));
     guard::install_hook();
+    if let Some(failure) = store.explicit_failure() {
+        eprint!(
+            "{}",
+            output::error_line(
+                &format!("invalid configuration {failure}"),
+                style.color_stderr
+            )
+        );
+        return Exit::Errors;
+    }
     let threads = global
         .jobs
         .map(usize::from)

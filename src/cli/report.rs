@@ -84,6 +84,24 @@ impl Reporter {
         }
     }
 
+    /// Reports configuration files that failed to load and were not reported with a file
+    /// (a broken `flakefmt.toml` above files flakefmt does not format is still an error).
+    pub fn config_failures(&mut self, failures: &[std::sync::Arc<super::discover::ConfigFailure>]) {
+        let mut stderr = std::io::stderr().lock();
+        for failure in failures {
+            self.raise(Exit::Errors);
+            if self.reported_configs.insert(failure.path.clone()) {
+                let _ = stderr.write_all(
+                    output::error_line(
+                        &format!("invalid configuration {failure}"),
+                        self.style.color_stderr,
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+    }
+
     /// Reports one file (call in path order).
     pub fn job(&mut self, job: &FileJob) {
         let display = display_path(&job.path);

@@ -99,6 +99,19 @@ impl FileJob {
         }
     }
 
+    /// Drops the texts the report will not need (it shows a source only with a diff or a
+    /// diagnostic), so a run over a large tree does not hold every file twice in memory.
+    pub fn compact(mut self) -> FileJob {
+        let needs_texts = self.outcome == Outcome::WouldReformat;
+        if !needs_texts {
+            self.formatted = None;
+            if self.diagnostics.is_empty() {
+                self.source = None;
+            }
+        }
+        self
+    }
+
     fn fail(mut self, message: impl Into<String>) -> FileJob {
         self.errors.push(message.into());
         self.outcome = Outcome::Failed;
@@ -344,7 +357,7 @@ pub fn process_all(
     Ok(pool.install(|| {
         candidates
             .par_iter()
-            .map(|candidate| process_file(candidate, store, task, cache))
+            .map(|candidate| process_file(candidate, store, task, cache).compact())
             .collect()
     }))
 }
@@ -386,5 +399,27 @@ mod tests {
         );
         assert_eq!(job.outcome, Outcome::Formatted);
         assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn compact_keeps_only_what_the_report_shows() {
+        let candidate = Candidate {
+            path: PathBuf::from("a.py"),
+            explicit: false,
+        };
+        let mut job = FileJob::new(&candidate);
+        job.source = Some("x=1\n".into());
+        job.formatted = Some("x = 1\n".into());
+        job.outcome = Outcome::WouldReformat;
+        let kept = job.clone().compact();
+        assert!(kept.source.is_some() && kept.formatted.is_some());
+        job.outcome = Outcome::Formatted;
+        let dropped = job.clone().compact();
+        assert!(dropped.source.is_none() && dropped.formatted.is_none());
+        job.outcome = Outcome::Failed;
+        job.diagnostics
+            .push(Diagnostic::syntax_error("unexpected token", 0..1));
+        let failed = job.compact();
+        assert!(failed.source.is_some(), "diagnostics need their source");
     }
 }
