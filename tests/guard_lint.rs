@@ -1,5 +1,5 @@
-//! The guard rules through the lint engine: configuration, suppressions, and the examples
-//! of their docs (until the shared docs harness covers them, and after, as a focused check).
+//! The guard rules through the lint engine: configuration, rule selection, suppressions.
+//! (Their docs' examples run in tests/rules_docs.rs.)
 
 use std::path::Path;
 
@@ -20,59 +20,6 @@ fn lint(source: &str, config: &LintConfig) -> Vec<Diagnostic> {
 
 fn rules_of(diagnostics: &[Diagnostic]) -> Vec<&str> {
     diagnostics.iter().map(|d| d.rule.as_str()).collect()
-}
-
-/// The fenced blocks of a doc whose info string is `nix <kind>`.
-fn blocks(doc: &str, kind: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut current: Option<String> = None;
-    for line in doc.lines() {
-        match &mut current {
-            Some(block) if line.trim_start().starts_with("```") => {
-                found.push(std::mem::take(block));
-                current = None;
-            }
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            None if line.trim() == format!("```nix {kind}") => current = Some(String::new()),
-            None => {}
-        }
-    }
-    found
-}
-
-#[test]
-fn doc_examples_trigger_exactly_their_rule() {
-    for rule in [
-        "guarded_option_access",
-        "unresolvable_with",
-        "mkif_in_operator",
-    ] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("rules/{rule}.md"));
-        let doc = std::fs::read_to_string(&path).unwrap();
-        let config = LintConfig::default();
-        let bad = blocks(&doc, "bad");
-        let good = blocks(&doc, "good");
-        assert!(!bad.is_empty() && !good.is_empty(), "{rule}");
-        for example in bad {
-            let found = lint(&example, &config);
-            assert!(
-                !found.is_empty(),
-                "{rule}: bad example is clean:\n{example}"
-            );
-            assert!(
-                found.iter().all(|d| d.rule == rule),
-                "{rule}: {:?}\n{example}",
-                rules_of(&found)
-            );
-        }
-        for example in good {
-            let found = lint(&example, &config);
-            assert!(found.is_empty(), "{rule}: {found:#?}\n{example}");
-        }
-    }
 }
 
 const MODULE: &str = r#"{ config, lib, ... }:
@@ -143,4 +90,27 @@ fn suppression_comments_silence_a_read() {
         "  config.networking.hostName = cfg.cluster.name; # flakefmt: allow(FF301)\n",
     );
     assert!(lint(&source, &LintConfig::default()).is_empty());
+}
+
+#[test]
+fn each_guard_rule_can_be_selected_alone() {
+    let source = MODULE.replace(
+        "  config.networking.hostName = cfg.cluster.name;\n",
+        "  config.networking.hostName = cfg.cluster.name;\n  config.x = with cfg; cluster;\n",
+    );
+    let all = lint(&source, &LintConfig::default());
+    assert_eq!(
+        rules_of(&all),
+        ["guarded_option_access", "unresolvable_with"]
+    );
+    let config = Config::from_toml("[lint]\nselect = [\"unresolvable_with\"]\n").unwrap();
+    assert_eq!(
+        rules_of(&lint(&source, &config.lint)),
+        ["unresolvable_with"]
+    );
+    let config = Config::from_toml("[lint]\nignore = [\"FF302\"]\n").unwrap();
+    assert_eq!(
+        rules_of(&lint(&source, &config.lint)),
+        ["guarded_option_access"]
+    );
 }

@@ -372,7 +372,10 @@ pub fn resolve_expr(node: &SyntaxNode, scope: &Rc<Scope>) -> Resolved {
             Some(inner) => resolve_expr(&inner, scope),
             None => Resolved::Unknown,
         },
-        SyntaxKind::NODE_IDENT => lookup(scope, &node.text().to_string()),
+        SyntaxKind::NODE_IDENT => match node.first_token() {
+            Some(token) => lookup(scope, token.text()),
+            None => Resolved::Unknown,
+        },
         SyntaxKind::NODE_SELECT => {
             let Some(select) = ast::Select::cast(node.clone()) else {
                 return Resolved::Unknown;

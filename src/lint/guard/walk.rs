@@ -28,6 +28,8 @@ use super::scope::{
 const BUDGET: usize = 2_000_000;
 /// Nesting depth at which the walk stops descending.
 const MAX_DEPTH: usize = 400;
+/// Nesting depth at which a condition becomes one opaque atom.
+const MAX_FORMULA_DEPTH: usize = 64;
 
 /// An unguarded access, as found.
 #[derive(Debug, Clone)]
@@ -68,7 +70,7 @@ struct Frame {
 struct Ctx {
     scope: Rc<Scope>,
     facts: Rc<Vec<Formula>>,
-    use_site: Option<(Range<usize>, String)>,
+    use_site: Option<Rc<(Range<usize>, String)>>,
     frame: Option<Rc<Frame>>,
     depth: usize,
 }
@@ -330,8 +332,10 @@ impl<'a> Walker<'a> {
     }
 
     fn walk_ident(&mut self, node: &SyntaxNode, ctx: &Ctx) {
-        let name = node.text().to_string();
-        self.use_name(&name, node, range_of(node), ctx, &ctx.scope.clone());
+        let Some(token) = node.first_token() else {
+            return;
+        };
+        self.use_name(token.text(), node, range_of(node), ctx, &ctx.scope.clone());
     }
 
     /// A use of the bare name `name` (an identifier, or `inherit name;` in an attribute set).
@@ -367,7 +371,7 @@ impl<'a> Walker<'a> {
             use_site: ctx
                 .use_site
                 .clone()
-                .or_else(|| Some((use_range, name.to_string()))),
+                .or_else(|| Some(Rc::new((use_range, name.to_string())))),
             ..ctx.clone()
         };
         self.expanding.push(key);
@@ -528,12 +532,13 @@ impl<'a> Walker<'a> {
         };
         // An element `{ assertion = C; message = M; }` of `assertions`: NixOS evaluates
         // `message` only when the assertion failed, so M is under ¬C.
+        // (Compared on the key's text first: this runs for every attribute set.)
         let single = |name: &str| {
             attrset.attrpath_values().find(|entry| {
-                entry
-                    .attrpath()
-                    .and_then(|path| static_path(&path))
-                    .is_some_and(|path| path == [name])
+                entry.attrpath().is_some_and(|path| {
+                    path.syntax().text() == name
+                        && static_path(&path).is_some_and(|path| path == [name])
+                })
             })
         };
         let message_fact = match (single("assertion"), single("message")) {
@@ -789,7 +794,7 @@ impl<'a> Walker<'a> {
                     text,
                     path: path.to_vec(),
                     pair: pair.clone(),
-                    use_site: ctx.use_site.clone(),
+                    use_site: ctx.use_site.as_deref().cloned(),
                     guard_expr,
                 },
             );
@@ -823,15 +828,22 @@ impl<'a> Walker<'a> {
     }
 
     /// The boolean formula of a condition (see the spec's normalisation rules).
+    ///
+    /// `depth` grows with nesting (by 1) and with let-bound conditions expanded (by 16);
+    /// past [`MAX_FORMULA_DEPTH`] the rest is one opaque atom, so a 10 000-term `&&` chain
+    /// cannot exhaust the stack.
     fn formula(&mut self, node: &SyntaxNode, scope: &Rc<Scope>, depth: usize) -> Formula {
         let node = peel_parens(node.clone());
+        if depth > MAX_FORMULA_DEPTH {
+            return self.opaque_atom(&node);
+        }
         match node.kind() {
             SyntaxKind::NODE_UNARY_OP => {
                 if let Some(unary) = ast::UnaryOp::cast(node.clone())
                     && unary.operator() == Some(ast::UnaryOpKind::Invert)
                     && let Some(inner) = unary.expr()
                 {
-                    return self.formula(inner.syntax(), scope, depth).negate();
+                    return self.formula(inner.syntax(), scope, depth + 1).negate();
                 }
             }
             SyntaxKind::NODE_BIN_OP => {
@@ -843,20 +855,20 @@ impl<'a> Walker<'a> {
                     match operator {
                         ast::BinOpKind::And => {
                             return Formula::And(vec![
-                                self.formula(&lhs, scope, depth),
-                                self.formula(&rhs, scope, depth),
+                                self.formula(&lhs, scope, depth + 1),
+                                self.formula(&rhs, scope, depth + 1),
                             ]);
                         }
                         ast::BinOpKind::Or => {
                             return Formula::Or(vec![
-                                self.formula(&lhs, scope, depth),
-                                self.formula(&rhs, scope, depth),
+                                self.formula(&lhs, scope, depth + 1),
+                                self.formula(&rhs, scope, depth + 1),
                             ]);
                         }
                         ast::BinOpKind::Implication => {
                             return Formula::Implies(
-                                Box::new(self.formula(&lhs, scope, depth)),
-                                Box::new(self.formula(&rhs, scope, depth)),
+                                Box::new(self.formula(&lhs, scope, depth + 1)),
+                                Box::new(self.formula(&rhs, scope, depth + 1)),
                             );
                         }
                         ast::BinOpKind::Equal | ast::BinOpKind::NotEqual => {
@@ -868,7 +880,7 @@ impl<'a> Walker<'a> {
                                 _ => None,
                             };
                             if let Some((other, value)) = sides {
-                                let formula = self.formula(&other, scope, depth);
+                                let formula = self.formula(&other, scope, depth + 1);
                                 return if value == equal {
                                     formula
                                 } else {
@@ -885,9 +897,9 @@ impl<'a> Walker<'a> {
                     && let (Some(c), Some(t), Some(e)) =
                         (if_else.condition(), if_else.body(), if_else.else_body())
                 {
-                    let condition = self.formula(c.syntax(), scope, depth);
-                    let then = self.formula(t.syntax(), scope, depth);
-                    let otherwise = self.formula(e.syntax(), scope, depth);
+                    let condition = self.formula(c.syntax(), scope, depth + 1);
+                    let then = self.formula(t.syntax(), scope, depth + 1);
+                    let otherwise = self.formula(e.syntax(), scope, depth + 1);
                     return Formula::Or(vec![
                         Formula::And(vec![condition.clone(), then]),
                         Formula::And(vec![condition.negate(), otherwise]),
@@ -904,14 +916,20 @@ impl<'a> Walker<'a> {
                 path,
                 complete: true,
             } => Formula::Atom(self.atom(format!("config:{}", path.join(".")))),
-            Resolved::Value(value) if depth < 4 => {
-                self.formula(&value.expr, &value.scope, depth + 1)
-            }
-            _ => {
-                let text: String = node.text().to_string().split_whitespace().collect();
-                Formula::Atom(self.atom(format!("expr:{text}")))
-            }
+            Resolved::Value(value) => self.formula(&value.expr, &value.scope, depth + 16),
+            _ => self.opaque_atom(&node),
         }
+    }
+
+    /// An atom for an expression the analysis does not look into, identified by its text
+    /// (the same condition written twice is one atom), or by its place when it is long.
+    fn opaque_atom(&mut self, node: &SyntaxNode) -> Formula {
+        let range = node.text_range();
+        if usize::from(range.len()) > 256 {
+            return Formula::Atom(self.atom(format!("at:{range:?}")));
+        }
+        let text: String = node.text().to_string().split_whitespace().collect();
+        Formula::Atom(self.atom(format!("expr:{text}")))
     }
 }
 
