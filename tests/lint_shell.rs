@@ -319,6 +319,23 @@ fn wrong_values_are_reported_and_fixed_only_when_enforced() {
     ] {
         assert_eq!(check_with(script, &enforce).1, expected, "{script}");
     }
+    // Messages show the flag as written.
+    let messages: Vec<String> = shell_diagnostics(
+        "nix build -j8 --cores 2 --option max-jobs auto\n-j auto\nnix-build -j auto --cores 4\n",
+        &BuildFlagsOptions::default(),
+    )
+    .into_iter()
+    .map(|d| d.message)
+    .collect();
+    assert_eq!(
+        messages,
+        [
+            "`-j8`: the required value is 4",
+            "`--cores 2`: the required value is 4",
+            "`--option max-jobs auto`: the required value is 4",
+            "`-j auto`: the required value is 4",
+        ]
+    );
     // Tier B values are at the tier's severity.
     assert_eq!(
         check("nix develop --cores 4 --max-jobs 2\n").0,
