@@ -109,4 +109,17 @@ fn property_checks_detect_differences() {
         props::significant_tokens(&parse("(a)")),
         props::significant_tokens(&parse("a"))
     );
+    // nixfmt's deliberate rewrites are not differences.
+    assert_eq!(
+        props::significant_tokens(&parse("{ a, b, }: a")),
+        props::significant_tokens(&parse("{ a, b }: a"))
+    );
+    assert_eq!(
+        props::significant_tokens(&parse("''x''")),
+        props::significant_tokens(&parse("\"x\""))
+    );
+    assert_ne!(
+        props::significant_tokens(&parse("{ a, b }: a")),
+        props::significant_tokens(&parse("{ b, a }: a"))
+    );
 }
