@@ -244,6 +244,17 @@ fn let_bound_condition_is_expanded() {
 }
 
 #[test]
+fn inherited_values_are_distinct_conditions() {
+    // `a` and `b` come from the same set but are different conditions: `a ∧ ¬b` is not a
+    // contradiction that would make everything below it "guarded".
+    let source = module_with(
+        "  flags = { a = true; b = false; };\n  inherit (flags) a b;",
+        "{ x = if a then (if !b then cfg.cluster.name else null) else null; }",
+    );
+    assert_eq!(unguarded(&source), ["cfg.cluster.name"]);
+}
+
+#[test]
 fn or_default_and_has_attr_are_accesses() {
     let source = module("{ x = cfg.cluster.name or \"n\"; y = cfg.cluster ? name; }");
     assert_eq!(

@@ -916,7 +916,9 @@ impl<'a> Walker<'a> {
                 path,
                 complete: true,
             } => Formula::Atom(self.atom(format!("config:{}", path.join(".")))),
-            Resolved::Value(value) => self.formula(&value.expr, &value.scope, depth + 16),
+            Resolved::Value(value) if value.attr.is_none() => {
+                self.formula(&value.expr, &value.scope, depth + 16)
+            }
             _ => self.opaque_atom(&node),
         }
     }
