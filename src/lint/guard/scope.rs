@@ -179,6 +179,7 @@ pub const KNOWN_LIB_FUNCTIONS: &[&str] = &[
     "throwIfNot",
     "warnIf",
     "warnIfNot",
+    "assertMsg",
     "mkOption",
     "mkEnableOption",
     "mkPackageOption",

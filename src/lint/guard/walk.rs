@@ -383,6 +383,20 @@ impl<'a> Walker<'a> {
         let Some((head, args)) = application_spine(node) else {
             return self.walk_children(node, ctx);
         };
+        self.walk_call(&head, &args, ctx);
+    }
+
+    /// `x |> f a` and `f a <| x` are `f a x`.
+    fn walk_pipe(&mut self, function: &SyntaxNode, argument: &SyntaxNode, ctx: &Ctx) {
+        let function = peel_parens(function.clone());
+        let (head, mut args) = application_spine(&function).unwrap_or((function, Vec::new()));
+        args.push(argument.clone());
+        self.walk_call(&head, &args, ctx);
+    }
+
+    /// A call `head args…`: the fact functions give their arguments facts.
+    fn walk_call(&mut self, head: &SyntaxNode, args: &[SyntaxNode], ctx: &Ctx) {
+        let (head, args) = (head.clone(), args.to_vec());
         let name = match resolve_expr(&head, &ctx.scope) {
             Resolved::LibFn(name) => Some(name),
             Resolved::Lib => None,
@@ -451,6 +465,11 @@ impl<'a> Walker<'a> {
         else {
             return self.walk_children(node, ctx);
         };
+        match operator {
+            ast::BinOpKind::PipeRight => return self.walk_pipe(rhs.syntax(), lhs.syntax(), ctx),
+            ast::BinOpKind::PipeLeft => return self.walk_pipe(lhs.syntax(), rhs.syntax(), ctx),
+            _ => {}
+        }
         self.walk(lhs.syntax(), ctx);
         let fact = match operator {
             ast::BinOpKind::And | ast::BinOpKind::Implication => {
@@ -572,17 +591,19 @@ impl<'a> Walker<'a> {
                         _ => self.walk(value.syntax(), &inner),
                     }
                 }
-                ast::Entry::Inherit(inherit) => self.walk_inherit(&inherit, ctx, &inner),
+                ast::Entry::Inherit(inherit) => self.walk_inherit(&inherit, ctx, &inner, is_rec),
             }
         }
     }
 
     /// `inherit (E) a;` in an attribute set reads `E.a`; `inherit a;` uses the name `a` of
     /// the enclosing scope.
-    fn walk_inherit(&mut self, inherit: &ast::Inherit, outer: &Ctx, inner: &Ctx) {
+    /// In a rec set, `inherit (cfg.cluster) name;` binds an alias (counted where used).
+    fn walk_inherit(&mut self, inherit: &ast::Inherit, outer: &Ctx, inner: &Ctx, is_rec: bool) {
         let from = inherit.from().and_then(|from| from.expr());
         match from {
             Some(from) => match resolve_expr(from.syntax(), &inner.scope) {
+                Resolved::Config { .. } if is_rec => {}
                 resolved @ Resolved::Config { .. } => {
                     for attr in inherit.attrs() {
                         let name = static_attr_name(&attr);
@@ -890,6 +911,15 @@ impl<'a> Walker<'a> {
                         }
                         _ => {}
                     }
+                }
+            }
+            SyntaxKind::NODE_APPLY => {
+                // `lib.assertMsg C "…"` is C (or a throw): `assert assertMsg C "…"; body`.
+                if let Some((head, args)) = application_spine(&node)
+                    && args.len() >= 2
+                    && matches!(resolve_expr(&head, scope), Resolved::LibFn(name) if name == "assertMsg")
+                {
+                    return self.formula(&args[0], scope, depth + 1);
                 }
             }
             SyntaxKind::NODE_IF_ELSE => {
