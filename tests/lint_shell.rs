@@ -716,3 +716,70 @@ mod hashes {
         assert_eq!(rules, [PREFETCH_WITHOUT_SRI, MANUAL_SRI_PREFIX]);
     }
 }
+
+mod robustness {
+    use super::*;
+    use flakefmt::lint::shell::{hashes, markdown, nix_strings, recipes, yaml};
+
+    const WEIRD: &[&str] = &[
+        "",
+        "\"",
+        "'",
+        "$(",
+        "`",
+        "nix build \"unterminated",
+        "nix build ${",
+        "nix build $'\\",
+        "<<EOF\nnix build",
+        "ünïcödé nix build ✓ --cores=✓",
+        "nix build --cores",
+        "nix build -j",
+        "nix --option cores",
+        "nix build -Lj",
+        "sha256-$",
+        "h=$(nix-prefetch-url)\nsed -i \"$h\" ü.nix",
+        "nix build\r\nnix flake check\r\n",
+        "{{ }} {{",
+        "\t\t@-+",
+        "```\n$ \n```",
+        "- run: |\n  x",
+        "a:\n\t$$$",
+        "''${",
+    ];
+
+    #[test]
+    fn never_panics() {
+        let options = BuildFlagsOptions::default();
+        for text in WEIRD {
+            build_flags::check_text(text, &options, false);
+            build_flags::check_text(text, &options, true);
+            hashes::check_text(text);
+            for snippet in markdown::snippets(text)
+                .into_iter()
+                .chain(yaml::snippets(text, &["run"]))
+                .chain(recipes::just_snippets(text))
+                .chain(recipes::make_snippets(text))
+            {
+                for finding in build_flags::check_text(&snippet.text, &options, snippet.inline)
+                    .into_iter()
+                    .chain(hashes::check_text(&snippet.text))
+                {
+                    let diagnostic = finding.into_diagnostic(&snippet, text);
+                    assert!(diagnostic.range.end <= text.len());
+                }
+            }
+            let nix = format!("{{ shellHook = ''{text}''; }}");
+            if let Ok(parsed) = flakefmt::nix::parse::parse(&nix) {
+                for string in nix_strings::shell_strings(&parsed.root) {
+                    nix_strings::snippet(&string);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let (findings, _) = check("nix build\r\nnix flake check\r\n");
+        assert_eq!(findings.len(), 2, "{findings:?}");
+    }
+}

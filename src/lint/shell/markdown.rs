@@ -177,6 +177,18 @@ mod tests {
     }
 
     #[test]
+    fn fences_in_list_items() {
+        let source = "1. Build:\n\n   ```sh\n   nix build .#a\n   nix flake check\n   ```\n";
+        let all = snippets(source);
+        assert_eq!(all.len(), 1);
+        let text = &all[0].text;
+        for command in ["nix build", "nix flake check"] {
+            let at = text.find(command).unwrap();
+            assert_eq!(&source[all[0].host_range(at..at + command.len())], command);
+        }
+    }
+
+    #[test]
     fn dollar_prompts_in_bash_fences() {
         let source = "```bash\n$ nix build\necho $ x\n```\n";
         assert_eq!(snippets(source)[0].text, "  nix build\necho $ x\n");
