@@ -219,20 +219,7 @@ fn check_reports_exactly_the_marked_findings() {
     let (reported, stdout) = reported();
     let registered = registered_rules();
     let expected = markers();
-    // Formatting drift is checked per file (the line a `format` finding names is where
-    // the first difference starts, which the marker cannot always sit on).
-    let per_file = |set: &BTreeSet<Finding>| -> BTreeSet<Finding> {
-        set.iter()
-            .map(|(rule, path, line)| {
-                if rule == FORMAT {
-                    (rule.clone(), path.clone(), 0)
-                } else {
-                    (rule.clone(), path.clone(), *line)
-                }
-            })
-            .collect()
-    };
-    let (reported, expected) = (per_file(&reported), per_file(&expected));
+    // A `format` finding sits on the first line that would change: the markers are there.
     let unexpected: BTreeSet<Finding> = reported.difference(&expected).cloned().collect();
     let missing: BTreeSet<Finding> = expected
         .difference(&reported)
@@ -291,4 +278,102 @@ fn the_repository_is_clean_under_its_own_check() {
         "`flakefmt check .` in the repository:\n{}{stderr}",
         String::from_utf8_lossy(&output.stdout)
     );
+}
+
+/// Rules whose every finding in the tour has a safe fix: after `lint --fix` none remain.
+const SAFELY_FIXED: &[&str] = &[
+    "sri_hash",
+    "hash_attr_rename",
+    "fake_hash_name",
+    "build_flags_missing",
+    "build_flags_spelling",
+    "git_exec_bit",
+];
+
+/// Copies `from` into `to`: directories, regular files with their modes, symlinks as links.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(entry.path()).unwrap(), &target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
+    Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("{program}: {error}"))
+}
+
+/// The second half of the tour (examples/README.md): on a copy committed to its own git
+/// repository, `flakefmt fmt` then `flakefmt lint --fix` leave only findings that need a
+/// person, every file still parses, and fixing again changes nothing.
+#[test]
+fn fixing_the_tour_leaves_only_what_needs_a_person() {
+    if !run_in(Path::new("."), "git", &["--version"])
+        .status
+        .success()
+    {
+        eprintln!("skipping: git is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tour = dir.path().join("skypilot-flake");
+    copy_tree(&repository().join(EXAMPLE), &tour);
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "tour",
+        ],
+    ] {
+        assert!(run_in(&tour, "git", args).status.success(), "git {args:?}");
+    }
+    let fmt = run_in(&tour, BIN, &["fmt", "."]);
+    assert_eq!(fmt.status.code(), Some(0), "{fmt:?}");
+    run_in(&tour, BIN, &["lint", "--fix", "."]);
+    let after = run_in(&tour, BIN, &["check", "--output-format", "concise", "."]);
+    let stdout = String::from_utf8_lossy(&after.stdout).to_string();
+    assert_eq!(after.status.code(), Some(1), "{stdout}");
+    for line in stdout.lines() {
+        let rule = line
+            .split_once('[')
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(rule, _)| rule)
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(
+            rule != FORMAT && rule != "syntax_error" && !SAFELY_FIXED.contains(&rule),
+            "left after fmt and lint --fix: {line}\n{stdout}"
+        );
+    }
+    // The safe fixes did happen (the exec bit in the index too).
+    let flake = fs::read_to_string(tour.join("flake.nix")).unwrap();
+    assert!(flake.contains("hash = \"sha256-iKNvzGiKM4QSG25CusZ1YRIou010uWyMLEAaFIww+FA=\""));
+    let index = run_in(
+        &tour,
+        "git",
+        &["ls-files", "-s", "scripts/cluster_status.py"],
+    );
+    assert!(String::from_utf8_lossy(&index.stdout).starts_with("100755"));
+    // Idempotent: a second round finds nothing more to change.
+    let before: Vec<u8> = run_in(&tour, "git", &["diff"]).stdout;
+    run_in(&tour, BIN, &["fmt", "."]);
+    run_in(&tour, BIN, &["lint", "--fix", "."]);
+    assert_eq!(run_in(&tour, "git", &["diff"]).stdout, before);
 }

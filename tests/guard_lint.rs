@@ -1,5 +1,5 @@
-//! The guard rules through the lint engine: configuration, suppressions, and the examples
-//! of their docs (until the shared docs harness covers them, and after, as a focused check).
+//! The guard rules through the lint engine: configuration, rule selection, suppressions.
+//! (Their docs' examples run in tests/rules_docs.rs.)
 
 use std::path::Path;
 
@@ -20,59 +20,6 @@ fn lint(source: &str, config: &LintConfig) -> Vec<Diagnostic> {
 
 fn rules_of(diagnostics: &[Diagnostic]) -> Vec<&str> {
     diagnostics.iter().map(|d| d.rule.as_str()).collect()
-}
-
-/// The fenced blocks of a doc whose info string is `nix <kind>`.
-fn blocks(doc: &str, kind: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut current: Option<String> = None;
-    for line in doc.lines() {
-        match &mut current {
-            Some(block) if line.trim_start().starts_with("```") => {
-                found.push(std::mem::take(block));
-                current = None;
-            }
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            None if line.trim() == format!("```nix {kind}") => current = Some(String::new()),
-            None => {}
-        }
-    }
-    found
-}
-
-#[test]
-fn doc_examples_trigger_exactly_their_rule() {
-    for rule in [
-        "guarded_option_access",
-        "unresolvable_with",
-        "mkif_in_operator",
-    ] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("rules/{rule}.md"));
-        let doc = std::fs::read_to_string(&path).unwrap();
-        let config = LintConfig::default();
-        let bad = blocks(&doc, "bad");
-        let good = blocks(&doc, "good");
-        assert!(!bad.is_empty() && !good.is_empty(), "{rule}");
-        for example in bad {
-            let found = lint(&example, &config);
-            assert!(
-                !found.is_empty(),
-                "{rule}: bad example is clean:\n{example}"
-            );
-            assert!(
-                found.iter().all(|d| d.rule == rule),
-                "{rule}: {:?}\n{example}",
-                rules_of(&found)
-            );
-        }
-        for example in good {
-            let found = lint(&example, &config);
-            assert!(found.is_empty(), "{rule}: {found:#?}\n{example}");
-        }
-    }
 }
 
 const MODULE: &str = r#"{ config, lib, ... }:
@@ -143,4 +90,67 @@ fn suppression_comments_silence_a_read() {
         "  config.networking.hostName = cfg.cluster.name; # flakefmt: allow(FF301)\n",
     );
     assert!(lint(&source, &LintConfig::default()).is_empty());
+}
+
+#[test]
+fn each_guard_rule_can_be_selected_alone() {
+    let source = MODULE.replace(
+        "  config.networking.hostName = cfg.cluster.name;\n",
+        "  config.networking.hostName = cfg.cluster.name;\n  config.x = with cfg; cluster;\n",
+    );
+    let all = lint(&source, &LintConfig::default());
+    assert_eq!(
+        rules_of(&all),
+        ["guarded_option_access", "unresolvable_with"]
+    );
+    let config = Config::from_toml("[lint]\nselect = [\"unresolvable_with\"]\n").unwrap();
+    assert_eq!(
+        rules_of(&lint(&source, &config.lint)),
+        ["unresolvable_with"]
+    );
+    let config = Config::from_toml("[lint]\nignore = [\"FF302\"]\n").unwrap();
+    assert_eq!(
+        rules_of(&lint(&source, &config.lint)),
+        ["guarded_option_access"]
+    );
+}
+
+#[test]
+fn cli_reads_configured_pairs_from_flakefmt_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "{ config, lib, ... }:\n{\n  config.networking.hostName = config.services.sky.cluster.name;\n}\n";
+    std::fs::write(dir.path().join("module.nix"), module).unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_flakefmt"))
+            .args(["lint", "--output-format", "concise", "module.nix"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    // No declarations in this module and no configuration: nothing to check.
+    let output = run();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    std::fs::write(
+        dir.path().join("flakefmt.toml"),
+        "[[lint.guarded_option_access]]\noption-root = \"services.sky\"\nguard = \"enableCluster\"\npaths = [\"cluster\"]\n",
+    )
+    .unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "module.nix:3:32: error[guarded_option_access]: `config.services.sky.cluster.name` reads \
+         option `services.sky.cluster.name` where `services.sky.enableCluster` may be false\n"
+    );
+    std::fs::write(
+        dir.path().join("flakefmt.toml"),
+        "[[lint.guarded_option_access]]\noption_root = \"services.sky\"\nguard = \"enableCluster\"\n",
+    )
+    .unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("option_root"),
+        "{output:?}"
+    );
 }

@@ -520,6 +520,31 @@ fn repository_flake_has_the_documented_outputs() {
 }
 
 #[test]
+fn nix_flake_check_accepts_the_repository_outputs() {
+    if skip_without_nix("nix_flake_check_accepts_the_repository_outputs") {
+        return;
+    }
+    let sandbox = NixSandbox::new();
+    let (flake, overrides) = repository_flake(&sandbox);
+    // Nix's own schema checks of every output (apps, formatter, overlays, devShells,
+    // checks, packages) for all systems, evaluated but not built.
+    let mut args: Vec<&str> = vec!["flake", "check", "--no-build", "--all-systems"];
+    args.extend(overrides.iter().map(String::as_str));
+    let mut output = sandbox.nix(&flake, &args);
+    if String::from_utf8_lossy(&output.stderr).contains("unrecognised flag '--all-systems'") {
+        // Nix 2.8 checks every system without being asked.
+        args.retain(|arg| *arg != "--all-systems");
+        output = sandbox.nix(&flake, &args);
+    }
+    assert!(output.status.success(), "{}", show(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("warning: unknown flake output"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn nix_fmt_in_this_repository_runs_flakefmt() {
     if skip_without_nix("nix_fmt_in_this_repository_runs_flakefmt") {
         return;

@@ -278,3 +278,40 @@ fn hooks_are_skipped_for_files_flakefmt_does_not_read() {
         );
     }
 }
+
+#[test]
+fn lint_hook_reports_findings_and_passes_once_they_are_fixed() {
+    if tool_missing("lint_hook_reports_findings_and_passes_once_they_are_fixed") {
+        return;
+    }
+    let dir = repository();
+    let root = dir.path();
+    let fetch = |hash: &str| {
+        format!(
+            "{{ fetchurl }}:\nfetchurl {{\n  url = \"https://example.org/a.tar.gz\";\n  hash = \"{hash}\";\n}}\n"
+        )
+    };
+    fs::write(root.join("source.nix"), fetch("")).unwrap();
+    let output = run(
+        root,
+        "pre-commit",
+        &["run", "flakefmt-lint", "--files", "source.nix"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", show(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("placeholder_hash"),
+        "{}",
+        show(&output)
+    );
+    fs::write(
+        root.join("source.nix"),
+        fetch("sha256-IdU23rswdtT26QRL2e8VyMWLKfnL1K1AawWDEKVl3rw="),
+    )
+    .unwrap();
+    let output = run(
+        root,
+        "pre-commit",
+        &["run", "flakefmt-lint", "--files", "source.nix"],
+    );
+    assert!(output.status.success(), "{}", show(&output));
+}

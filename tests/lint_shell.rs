@@ -319,6 +319,23 @@ fn wrong_values_are_reported_and_fixed_only_when_enforced() {
     ] {
         assert_eq!(check_with(script, &enforce).1, expected, "{script}");
     }
+    // Messages show the flag as written.
+    let messages: Vec<String> = shell_diagnostics(
+        "nix build -j8 --cores 2 --option max-jobs auto\n-j auto\nnix-build -j auto --cores 4\n",
+        &BuildFlagsOptions::default(),
+    )
+    .into_iter()
+    .map(|d| d.message)
+    .collect();
+    assert_eq!(
+        messages,
+        [
+            "`-j8`: the required value is 4",
+            "`--cores 2`: the required value is 4",
+            "`--option max-jobs auto`: the required value is 4",
+            "`-j auto`: the required value is 4",
+        ]
+    );
     // Tier B values are at the tier's severity.
     assert_eq!(
         check("nix develop --cores 4 --max-jobs 2\n").0,
@@ -697,5 +714,72 @@ mod hashes {
         let (findings, _) = check(script);
         let rules: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(rules, [PREFETCH_WITHOUT_SRI, MANUAL_SRI_PREFIX]);
+    }
+}
+
+mod robustness {
+    use super::*;
+    use flakefmt::lint::shell::{hashes, markdown, nix_strings, recipes, yaml};
+
+    const WEIRD: &[&str] = &[
+        "",
+        "\"",
+        "'",
+        "$(",
+        "`",
+        "nix build \"unterminated",
+        "nix build ${",
+        "nix build $'\\",
+        "<<EOF\nnix build",
+        "ünïcödé nix build ✓ --cores=✓",
+        "nix build --cores",
+        "nix build -j",
+        "nix --option cores",
+        "nix build -Lj",
+        "sha256-$",
+        "h=$(nix-prefetch-url)\nsed -i \"$h\" ü.nix",
+        "nix build\r\nnix flake check\r\n",
+        "{{ }} {{",
+        "\t\t@-+",
+        "```\n$ \n```",
+        "- run: |\n  x",
+        "a:\n\t$$$",
+        "''${",
+    ];
+
+    #[test]
+    fn never_panics() {
+        let options = BuildFlagsOptions::default();
+        for text in WEIRD {
+            build_flags::check_text(text, &options, false);
+            build_flags::check_text(text, &options, true);
+            hashes::check_text(text);
+            for snippet in markdown::snippets(text)
+                .into_iter()
+                .chain(yaml::snippets(text, &["run"]))
+                .chain(recipes::just_snippets(text))
+                .chain(recipes::make_snippets(text))
+            {
+                for finding in build_flags::check_text(&snippet.text, &options, snippet.inline)
+                    .into_iter()
+                    .chain(hashes::check_text(&snippet.text))
+                {
+                    let diagnostic = finding.into_diagnostic(&snippet, text);
+                    assert!(diagnostic.range.end <= text.len());
+                }
+            }
+            let nix = format!("{{ shellHook = ''{text}''; }}");
+            if let Ok(parsed) = flakefmt::nix::parse::parse(&nix) {
+                for string in nix_strings::shell_strings(&parsed.root) {
+                    nix_strings::snippet(&string);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let (findings, _) = check("nix build\r\nnix flake check\r\n");
+        assert_eq!(findings.len(), 2, "{findings:?}");
     }
 }

@@ -168,7 +168,7 @@ fn makefile_recipes() {
 
 #[test]
 fn nix_shell_strings() {
-    let source = r#"{ pkgs, self, ... }:
+    let source = r#"{ pkgs, lib, self, ... }:
 {
   devShells.default = pkgs.mkShell {
     shellHook = ''
@@ -184,6 +184,7 @@ fn nix_shell_strings() {
       machine.succeed("nix build")
     '';
   };
+  systemd.services.deploy.script = "${lib.getExe pkgs.nixos-rebuild} switch --flake ${self}";
   packages.drv = pkgs.stdenv.mkDerivation {
     name = "x";
     buildPhase = "nix build";
@@ -192,7 +193,11 @@ fn nix_shell_strings() {
 "#;
     assert_eq!(
         findings("flake.nix", Language::Nix, source, ""),
-        ["build_flags_missing@6:7", "build_flags_missing@9:56"]
+        [
+            "build_flags_missing@6:7",
+            "build_flags_missing@9:56",
+            "build_flags_missing@17:37",
+        ]
     );
     let after = fixed("flake.nix", Language::Nix, source);
     assert!(

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # flakefmt-demo: git_exec_bit@1
 """Print the state of the SkyPilot clusters as one line each, for status bars."""
+
 import json, subprocess, sys
 
 

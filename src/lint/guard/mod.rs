@@ -76,6 +76,14 @@ pub struct GuardOptions {
 /// for unguarded reads and [`UNRESOLVABLE_WITH`] findings for `with` over guarded options,
 /// in source order.
 pub fn check_module(root: &SyntaxNode, source: &str, options: &GuardOptions) -> Vec<Diagnostic> {
+    // Every inferred guard is named `enable…`; without configured pairs, a file that never
+    // says `enable` has nothing to check.
+    if options.pairs.is_empty() && !source.contains("enable") {
+        return Vec::new();
+    }
+    if options.pairs.is_empty() && !walk::declares_guard_pairs(root) {
+        return Vec::new();
+    }
     if !walk::has_module_function(root) {
         return Vec::new();
     }
@@ -118,7 +126,7 @@ fn access_diagnostic(finding: &walk::AccessFinding) -> Diagnostic {
         diagnostic = diagnostic.with_label(
             range.clone(),
             format!(
-                "`{}` is read only when `{relative_guard}`, declared here, is true",
+                "guard declared here: `{}` should only be read when `{relative_guard}` is true",
                 pair.relative_paths()
             ),
         );

@@ -63,6 +63,9 @@ pub struct ValueRef {
     pub expr: SyntaxNode,
     /// The scope that binds it (its own let/rec scope).
     pub scope: Rc<Scope>,
+    /// For `inherit (from) name;`: `expr` is `from`, and the value is its attribute
+    /// `name` (so it is not the same condition as `from` itself).
+    pub attr: Option<String>,
 }
 
 /// What a `with` namespace is.
@@ -110,6 +113,8 @@ pub enum Slot {
     Alias(Resolved),
     /// A value analysed at each use.
     Value(SyntaxNode),
+    /// `inherit (from) name;` that is not an alias: analysed (`from`) at each use.
+    InheritedValue(SyntaxNode, String),
     /// Known, but nothing the analysis follows (a lambda parameter, a shadowing name).
     Opaque,
 }
@@ -174,6 +179,7 @@ pub const KNOWN_LIB_FUNCTIONS: &[&str] = &[
     "throwIfNot",
     "warnIf",
     "warnIfNot",
+    "assertMsg",
     "mkOption",
     "mkEnableOption",
     "mkPackageOption",
@@ -271,6 +277,14 @@ fn resolve_slot(scope: &Rc<Scope>, name: &str) -> Resolved {
             return Resolved::Value(ValueRef {
                 expr,
                 scope: scope.clone(),
+                attr: None,
+            });
+        }
+        Some(Slot::InheritedValue(expr, attr)) => {
+            return Resolved::Value(ValueRef {
+                expr,
+                scope: scope.clone(),
+                attr: Some(attr),
             });
         }
         Some(Slot::InheritOuter) => {
@@ -296,7 +310,7 @@ fn resolve_slot(scope: &Rc<Scope>, name: &str) -> Resolved {
             let slot = if resolved.is_alias() {
                 Slot::Alias(resolved.clone())
             } else {
-                Slot::Value(from)
+                Slot::InheritedValue(from, attr)
             };
             map.borrow_mut().insert(name.to_string(), slot);
             resolved
@@ -372,7 +386,10 @@ pub fn resolve_expr(node: &SyntaxNode, scope: &Rc<Scope>) -> Resolved {
             Some(inner) => resolve_expr(&inner, scope),
             None => Resolved::Unknown,
         },
-        SyntaxKind::NODE_IDENT => lookup(scope, &node.text().to_string()),
+        SyntaxKind::NODE_IDENT => match node.first_token() {
+            Some(token) => lookup(scope, token.text()),
+            None => Resolved::Unknown,
+        },
         SyntaxKind::NODE_SELECT => {
             let Some(select) = ast::Select::cast(node.clone()) else {
                 return Resolved::Unknown;

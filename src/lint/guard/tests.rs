@@ -116,6 +116,16 @@ fn optional_functions_guard_their_second_argument() {
 }
 
 #[test]
+fn pipes_are_calls() {
+    let source = module("{ x = cfg.cluster.name |> lib.optional cfg.enableCluster; }");
+    assert!(unguarded(&source).is_empty());
+    let source = module("{ x = lib.mkIf cfg.enableCluster <| { y = cfg.cluster.name; }; }");
+    assert!(unguarded(&source).is_empty());
+    let source = module("{ x = cfg.cluster.name |> lib.optional cfg.enable; }");
+    assert_eq!(unguarded(&source), ["cfg.cluster.name"]);
+}
+
+#[test]
 fn merge_and_priorities_are_transparent() {
     let source = module(
         "lib.mkIf cfg.enableCluster (lib.mkMerge [ { a = lib.mkDefault cfg.cluster.name; } \
@@ -169,6 +179,16 @@ fn implication() {
 fn assert_guards_its_body() {
     let source = module("assert cfg.enableCluster; { x = cfg.cluster.name; }");
     assert!(unguarded(&source).is_empty());
+}
+
+#[test]
+fn assert_msg_is_its_condition() {
+    let source = module(
+        "assert lib.assertMsg cfg.enableCluster \"needs the cluster\"; { x = cfg.cluster.name; }",
+    );
+    assert!(unguarded(&source).is_empty());
+    let source = module("assert lib.assertMsg cfg.enable \"needs sky\"; { x = cfg.cluster.name; }");
+    assert_eq!(unguarded(&source), ["cfg.cluster.name"]);
 }
 
 #[test]
@@ -241,6 +261,17 @@ fn let_bound_condition_is_expanded() {
         "lib.mkIf clusterOn { x = cfg.cluster.name; }",
     );
     assert!(unguarded(&source).is_empty());
+}
+
+#[test]
+fn inherited_values_are_distinct_conditions() {
+    // `a` and `b` come from the same set but are different conditions: `a ∧ ¬b` is not a
+    // contradiction that would make everything below it "guarded".
+    let source = module_with(
+        "  flags = { a = true; b = false; };\n  inherit (flags) a b;",
+        "{ x = if a then (if !b then cfg.cluster.name else null) else null; }",
+    );
+    assert_eq!(unguarded(&source), ["cfg.cluster.name"]);
 }
 
 #[test]
@@ -399,6 +430,10 @@ fn rec_attrset_bindings() {
     let found = check_with(&source, &GuardOptions::default());
     assert_eq!(&source[found[0].range.clone()], "c.port");
     assert!(source[..found[0].range.start].ends_with("z = [ "));
+    let source = module("rec { inherit (cfg.cluster) name; x = [ name ]; }");
+    assert_eq!(unguarded(&source), ["name"]);
+    let found = check_with(&source, &GuardOptions::default());
+    assert!(source[..found[0].range.start].ends_with("x = [ "));
 }
 
 #[test]
@@ -510,6 +545,29 @@ fn bool_declared_with_mkoption_infers_a_pair() {
 }
 "#;
     assert_eq!(unguarded(source), ["config.services.sky.webUI.port"]);
+}
+
+#[test]
+fn declaration_spellings() {
+    // `options = { services.sky = …; }`, a bool type under `with lib.types;`, a submodule
+    // option as the guarded member, and a non-boolean `enable…` that guards nothing.
+    let source = r#"{ config, lib, ... }:
+let
+  cfg = config.services.sky;
+in
+{
+  options = {
+    services.sky = with lib.types; {
+      enableCluster = lib.mkOption { type = bool; default = false; };
+      cluster = lib.mkOption { type = submodule { options.name = lib.mkOption { }; }; };
+      enableLogs = lib.mkOption { type = str; };
+      logs = lib.mkOption { };
+    };
+  };
+  config.x = [ cfg.cluster.name cfg.logs ];
+}
+"#;
+    assert_eq!(unguarded(source), ["cfg.cluster.name"]);
 }
 
 #[test]
@@ -839,4 +897,24 @@ fn mkif_in_its_proper_places_is_not_reported() {
     assert!(mkif_operands("{ } // lib.optionalAttrs c { }").is_empty());
     // The condition may use operators.
     assert!(mkif_operands("lib.mkIf (a && b) { }").is_empty());
+}
+
+// ---- robustness -----------------------------------------------------------------------
+
+#[test]
+fn deep_inputs_do_not_exhaust_a_small_stack() {
+    let chain = vec!["cfg.enable"; 5_000].join(" && ");
+    let sum = vec!["cfg.cluster.port"; 5_000].join(" + ");
+    let source = module(&format!(
+        "lib.mkIf ({chain} && cfg.enableCluster) {{ x = {sum}; y = lib.mkIf ({chain}) cfg.cluster.port; }}"
+    ));
+    let handle = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let found = unguarded(&source);
+            // The long chain is too deep to analyse: counted as not implying the guard.
+            assert!(found.len() <= 2, "{}", found.len());
+        })
+        .unwrap();
+    handle.join().unwrap();
 }

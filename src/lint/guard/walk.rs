@@ -28,6 +28,8 @@ use super::scope::{
 const BUDGET: usize = 2_000_000;
 /// Nesting depth at which the walk stops descending.
 const MAX_DEPTH: usize = 400;
+/// Nesting depth at which a condition becomes one opaque atom.
+const MAX_FORMULA_DEPTH: usize = 64;
 
 /// An unguarded access, as found.
 #[derive(Debug, Clone)]
@@ -68,7 +70,7 @@ struct Frame {
 struct Ctx {
     scope: Rc<Scope>,
     facts: Rc<Vec<Formula>>,
-    use_site: Option<(Range<usize>, String)>,
+    use_site: Option<Rc<(Range<usize>, String)>>,
     frame: Option<Rc<Frame>>,
     depth: usize,
 }
@@ -181,10 +183,30 @@ fn pattern_has(pattern: &ast::Pattern, name: &str) -> bool {
 
 /// Whether the file contains any module function at all (a cheap pre-check).
 pub fn has_module_function(root: &SyntaxNode) -> bool {
-    top_module(root).is_some()
-        || root.descendants().any(|node| {
-            ast::Pattern::cast(node).is_some_and(|pattern| pattern_has(&pattern, "config"))
+    !module_functions(root).is_empty()
+}
+
+/// Every function that may be a module (a superset: submodules are included).
+fn module_functions(root: &SyntaxNode) -> Vec<ast::Lambda> {
+    let top = top_module(root);
+    root.descendants()
+        .filter_map(ast::Lambda::cast)
+        .filter(|lambda| {
+            Some(lambda.syntax().text_range()) == top
+                || matches!(lambda.param(), Some(ast::Param::Pattern(pattern)) if pattern_has(&pattern, "config"))
         })
+        .collect()
+}
+
+/// Whether any module function of the file declares options from which a guard pair is
+/// inferred (without configured pairs, a file where none does has nothing to check).
+pub fn declares_guard_pairs(root: &SyntaxNode) -> bool {
+    module_functions(root).iter().any(|lambda| {
+        lambda
+            .body()
+            .and_then(|body| declarations::module_result_attrset(body.syntax()))
+            .is_some_and(|result| !declarations::collect(&result).infer_pairs().is_empty())
+    })
 }
 
 impl<'a> Walker<'a> {
@@ -330,8 +352,10 @@ impl<'a> Walker<'a> {
     }
 
     fn walk_ident(&mut self, node: &SyntaxNode, ctx: &Ctx) {
-        let name = node.text().to_string();
-        self.use_name(&name, node, range_of(node), ctx, &ctx.scope.clone());
+        let Some(token) = node.first_token() else {
+            return;
+        };
+        self.use_name(token.text(), node, range_of(node), ctx, &ctx.scope.clone());
     }
 
     /// A use of the bare name `name` (an identifier, or `inherit name;` in an attribute set).
@@ -367,7 +391,7 @@ impl<'a> Walker<'a> {
             use_site: ctx
                 .use_site
                 .clone()
-                .or_else(|| Some((use_range, name.to_string()))),
+                .or_else(|| Some(Rc::new((use_range, name.to_string())))),
             ..ctx.clone()
         };
         self.expanding.push(key);
@@ -379,6 +403,20 @@ impl<'a> Walker<'a> {
         let Some((head, args)) = application_spine(node) else {
             return self.walk_children(node, ctx);
         };
+        self.walk_call(&head, &args, ctx);
+    }
+
+    /// `x |> f a` and `f a <| x` are `f a x`.
+    fn walk_pipe(&mut self, function: &SyntaxNode, argument: &SyntaxNode, ctx: &Ctx) {
+        let function = peel_parens(function.clone());
+        let (head, mut args) = application_spine(&function).unwrap_or((function, Vec::new()));
+        args.push(argument.clone());
+        self.walk_call(&head, &args, ctx);
+    }
+
+    /// A call `head args…`: the fact functions give their arguments facts.
+    fn walk_call(&mut self, head: &SyntaxNode, args: &[SyntaxNode], ctx: &Ctx) {
+        let (head, args) = (head.clone(), args.to_vec());
         let name = match resolve_expr(&head, &ctx.scope) {
             Resolved::LibFn(name) => Some(name),
             Resolved::Lib => None,
@@ -447,6 +485,11 @@ impl<'a> Walker<'a> {
         else {
             return self.walk_children(node, ctx);
         };
+        match operator {
+            ast::BinOpKind::PipeRight => return self.walk_pipe(rhs.syntax(), lhs.syntax(), ctx),
+            ast::BinOpKind::PipeLeft => return self.walk_pipe(lhs.syntax(), rhs.syntax(), ctx),
+            _ => {}
+        }
         self.walk(lhs.syntax(), ctx);
         let fact = match operator {
             ast::BinOpKind::And | ast::BinOpKind::Implication => {
@@ -528,12 +571,13 @@ impl<'a> Walker<'a> {
         };
         // An element `{ assertion = C; message = M; }` of `assertions`: NixOS evaluates
         // `message` only when the assertion failed, so M is under ¬C.
+        // (Compared on the key's text first: this runs for every attribute set.)
         let single = |name: &str| {
             attrset.attrpath_values().find(|entry| {
-                entry
-                    .attrpath()
-                    .and_then(|path| static_path(&path))
-                    .is_some_and(|path| path == [name])
+                entry.attrpath().is_some_and(|path| {
+                    path.syntax().text() == name
+                        && static_path(&path).is_some_and(|path| path == [name])
+                })
             })
         };
         let message_fact = match (single("assertion"), single("message")) {
@@ -567,17 +611,19 @@ impl<'a> Walker<'a> {
                         _ => self.walk(value.syntax(), &inner),
                     }
                 }
-                ast::Entry::Inherit(inherit) => self.walk_inherit(&inherit, ctx, &inner),
+                ast::Entry::Inherit(inherit) => self.walk_inherit(&inherit, ctx, &inner, is_rec),
             }
         }
     }
 
     /// `inherit (E) a;` in an attribute set reads `E.a`; `inherit a;` uses the name `a` of
     /// the enclosing scope.
-    fn walk_inherit(&mut self, inherit: &ast::Inherit, outer: &Ctx, inner: &Ctx) {
+    /// In a rec set, `inherit (cfg.cluster) name;` binds an alias (counted where used).
+    fn walk_inherit(&mut self, inherit: &ast::Inherit, outer: &Ctx, inner: &Ctx, is_rec: bool) {
         let from = inherit.from().and_then(|from| from.expr());
         match from {
             Some(from) => match resolve_expr(from.syntax(), &inner.scope) {
+                Resolved::Config { .. } if is_rec => {}
                 resolved @ Resolved::Config { .. } => {
                     for attr in inherit.attrs() {
                         let name = static_attr_name(&attr);
@@ -789,7 +835,7 @@ impl<'a> Walker<'a> {
                     text,
                     path: path.to_vec(),
                     pair: pair.clone(),
-                    use_site: ctx.use_site.clone(),
+                    use_site: ctx.use_site.as_deref().cloned(),
                     guard_expr,
                 },
             );
@@ -823,15 +869,22 @@ impl<'a> Walker<'a> {
     }
 
     /// The boolean formula of a condition (see the spec's normalisation rules).
+    ///
+    /// `depth` grows with nesting (by 1) and with let-bound conditions expanded (by 16);
+    /// past [`MAX_FORMULA_DEPTH`] the rest is one opaque atom, so a 10 000-term `&&` chain
+    /// cannot exhaust the stack.
     fn formula(&mut self, node: &SyntaxNode, scope: &Rc<Scope>, depth: usize) -> Formula {
         let node = peel_parens(node.clone());
+        if depth > MAX_FORMULA_DEPTH {
+            return self.opaque_atom(&node);
+        }
         match node.kind() {
             SyntaxKind::NODE_UNARY_OP => {
                 if let Some(unary) = ast::UnaryOp::cast(node.clone())
                     && unary.operator() == Some(ast::UnaryOpKind::Invert)
                     && let Some(inner) = unary.expr()
                 {
-                    return self.formula(inner.syntax(), scope, depth).negate();
+                    return self.formula(inner.syntax(), scope, depth + 1).negate();
                 }
             }
             SyntaxKind::NODE_BIN_OP => {
@@ -843,20 +896,20 @@ impl<'a> Walker<'a> {
                     match operator {
                         ast::BinOpKind::And => {
                             return Formula::And(vec![
-                                self.formula(&lhs, scope, depth),
-                                self.formula(&rhs, scope, depth),
+                                self.formula(&lhs, scope, depth + 1),
+                                self.formula(&rhs, scope, depth + 1),
                             ]);
                         }
                         ast::BinOpKind::Or => {
                             return Formula::Or(vec![
-                                self.formula(&lhs, scope, depth),
-                                self.formula(&rhs, scope, depth),
+                                self.formula(&lhs, scope, depth + 1),
+                                self.formula(&rhs, scope, depth + 1),
                             ]);
                         }
                         ast::BinOpKind::Implication => {
                             return Formula::Implies(
-                                Box::new(self.formula(&lhs, scope, depth)),
-                                Box::new(self.formula(&rhs, scope, depth)),
+                                Box::new(self.formula(&lhs, scope, depth + 1)),
+                                Box::new(self.formula(&rhs, scope, depth + 1)),
                             );
                         }
                         ast::BinOpKind::Equal | ast::BinOpKind::NotEqual => {
@@ -868,7 +921,7 @@ impl<'a> Walker<'a> {
                                 _ => None,
                             };
                             if let Some((other, value)) = sides {
-                                let formula = self.formula(&other, scope, depth);
+                                let formula = self.formula(&other, scope, depth + 1);
                                 return if value == equal {
                                     formula
                                 } else {
@@ -880,14 +933,23 @@ impl<'a> Walker<'a> {
                     }
                 }
             }
+            SyntaxKind::NODE_APPLY => {
+                // `lib.assertMsg C "…"` is C (or a throw): `assert assertMsg C "…"; body`.
+                if let Some((head, args)) = application_spine(&node)
+                    && args.len() >= 2
+                    && matches!(resolve_expr(&head, scope), Resolved::LibFn(name) if name == "assertMsg")
+                {
+                    return self.formula(&args[0], scope, depth + 1);
+                }
+            }
             SyntaxKind::NODE_IF_ELSE => {
                 if let Some(if_else) = ast::IfElse::cast(node.clone())
                     && let (Some(c), Some(t), Some(e)) =
                         (if_else.condition(), if_else.body(), if_else.else_body())
                 {
-                    let condition = self.formula(c.syntax(), scope, depth);
-                    let then = self.formula(t.syntax(), scope, depth);
-                    let otherwise = self.formula(e.syntax(), scope, depth);
+                    let condition = self.formula(c.syntax(), scope, depth + 1);
+                    let then = self.formula(t.syntax(), scope, depth + 1);
+                    let otherwise = self.formula(e.syntax(), scope, depth + 1);
                     return Formula::Or(vec![
                         Formula::And(vec![condition.clone(), then]),
                         Formula::And(vec![condition.negate(), otherwise]),
@@ -904,14 +966,22 @@ impl<'a> Walker<'a> {
                 path,
                 complete: true,
             } => Formula::Atom(self.atom(format!("config:{}", path.join(".")))),
-            Resolved::Value(value) if depth < 4 => {
-                self.formula(&value.expr, &value.scope, depth + 1)
+            Resolved::Value(value) if value.attr.is_none() => {
+                self.formula(&value.expr, &value.scope, depth + 16)
             }
-            _ => {
-                let text: String = node.text().to_string().split_whitespace().collect();
-                Formula::Atom(self.atom(format!("expr:{text}")))
-            }
+            _ => self.opaque_atom(&node),
         }
+    }
+
+    /// An atom for an expression the analysis does not look into, identified by its text
+    /// (the same condition written twice is one atom), or by its place when it is long.
+    fn opaque_atom(&mut self, node: &SyntaxNode) -> Formula {
+        let range = node.text_range();
+        if usize::from(range.len()) > 256 {
+            return Formula::Atom(self.atom(format!("at:{range:?}")));
+        }
+        let text: String = node.text().to_string().split_whitespace().collect();
+        Formula::Atom(self.atom(format!("expr:{text}")))
     }
 }
 

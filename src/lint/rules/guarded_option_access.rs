@@ -1,10 +1,16 @@
 //! `guarded_option_access` (FF301): a NixOS module reads an option group where its guard
 //! option may be false (lint-spec §2c). The analysis lives in [`crate::lint::guard`].
+//!
+//! The same walk finds `unresolvable_with` findings; this rule reports them too when that
+//! rule is enabled, so a module is analysed once (`unresolvable_with` runs the analysis
+//! itself only when this rule is disabled).
 
 use crate::diagnostic::Diagnostic;
 use crate::language::Language;
 use crate::lint::context::FileContext;
-use crate::lint::guard::{self, GUARDED_OPTION_ACCESS, GUARDED_OPTION_ACCESS_SEVERITY};
+use crate::lint::guard::{
+    self, GUARDED_OPTION_ACCESS, GUARDED_OPTION_ACCESS_SEVERITY, UNRESOLVABLE_WITH,
+};
 use crate::lint::rule::{FixKind, Rule, RuleMeta};
 
 /// Metadata of `guarded_option_access`.
@@ -32,10 +38,11 @@ impl Rule for GuardedOptionAccess {
             return;
         };
         let options = &file.config.guarded_option_access;
+        let with_enabled = file.config.is_enabled(UNRESOLVABLE_WITH);
         out.extend(
             guard::check_module(&parsed.root, file.source, options)
                 .into_iter()
-                .filter(|diagnostic| diagnostic.rule == META.name),
+                .filter(|diagnostic| diagnostic.rule == META.name || with_enabled),
         );
     }
 }

@@ -1,10 +1,15 @@
 //! `unresolvable_with` (FF302, info): `with cfg;` over options that have a guard, so reads
 //! through bare names cannot be checked by `guarded_option_access` (lint-spec §2c).
+//!
+//! When `guarded_option_access` is enabled it reports these findings from its own walk;
+//! this rule runs the analysis only when that rule is disabled.
 
 use crate::diagnostic::Diagnostic;
 use crate::language::Language;
 use crate::lint::context::FileContext;
-use crate::lint::guard::{self, UNRESOLVABLE_WITH, UNRESOLVABLE_WITH_SEVERITY};
+use crate::lint::guard::{
+    self, GUARDED_OPTION_ACCESS, UNRESOLVABLE_WITH, UNRESOLVABLE_WITH_SEVERITY,
+};
 use crate::lint::rule::{FixKind, Rule, RuleMeta};
 
 /// Metadata of `unresolvable_with`.
@@ -31,6 +36,9 @@ impl Rule for UnresolvableWith {
         let Some(parsed) = file.nix else {
             return;
         };
+        if file.config.is_enabled(GUARDED_OPTION_ACCESS) {
+            return;
+        }
         let options = &file.config.guarded_option_access;
         out.extend(
             guard::check_module(&parsed.root, file.source, options)

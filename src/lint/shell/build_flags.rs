@@ -80,6 +80,17 @@ struct FlagUse {
     spelling: Spelling,
 }
 
+impl FlagUse {
+    /// The flag and its value as written (`--cores 0`, `-j8`, `--option cores 2`).
+    fn shown(&self, value: &Value) -> String {
+        if self.range.start <= value.range.start && value.range.end <= self.range.end {
+            self.written.clone()
+        } else {
+            format!("{} {}", self.written, value.text)
+        }
+    }
+}
+
 /// `NIX_CONFIG` settings visible to a command.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NixConfigEnv {
@@ -373,10 +384,7 @@ fn check_value(
         ..Finding::new(
             VALUE,
             severity,
-            format!(
-                "`{flag_name} {}`: the required value is {required}",
-                value.text
-            ),
+            format!("`{}`: the required value is {required}", flag.shown(value)),
             value.range.clone(),
         )
     });

@@ -129,6 +129,15 @@ fn limit_of(words: &[Word], stops: &[&str]) -> usize {
 /// Classifies a command (wrappers already stripped). `None` for anything that is not a
 /// tier A or B build command.
 pub fn classify(words: &[Word]) -> Option<Invocation> {
+    let invocation = classify_command(words)?;
+    // `--dry-run` (and `nix flake check --no-build`) realise nothing.
+    let builds_nothing = words[1..invocation.limit]
+        .iter()
+        .any(|word| word.text == "--dry-run" || word.text == "--no-build");
+    (!builds_nothing).then_some(invocation)
+}
+
+fn classify_command(words: &[Word]) -> Option<Invocation> {
     let program = words.first()?.program_name()?;
     match program {
         "nix" => classify_nix(words),
@@ -330,6 +339,9 @@ mod tests {
             "nixos-rebuild list-generations",
             "home-manager generations",
             "nix",
+            "nix build --dry-run .#x",
+            "nix flake check --no-build",
+            "nix-build --dry-run",
             "echo nix build",
             "nix $CMD",
         ] {

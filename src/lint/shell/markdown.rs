@@ -65,6 +65,8 @@ pub fn snippets(source: &str) -> Vec<Snippet> {
                     let mut snippet = builder.finish(Escaping::None);
                     if session {
                         strip_prompts(&mut snippet);
+                    } else {
+                        strip_dollar_prompts(&mut snippet);
                     }
                     out.push(snippet);
                 }
@@ -123,6 +125,24 @@ fn strip_prompts(snippet: &mut Snippet) {
     }
 }
 
+/// In other shell fences, a line starting with `$ ` is a command shown with its prompt
+/// (no shell has a command named `$`): the prompt is blanked, the rest left alone.
+fn strip_dollar_prompts(snippet: &mut Snippet) {
+    let mut blanks = Vec::new();
+    let mut start = 0;
+    for line in snippet.text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("$ ") {
+            let indent = line.len() - trimmed.len();
+            blanks.push(start + indent..start + indent + 2);
+        }
+        start += line.len();
+    }
+    for range in blanks {
+        snippet.blank(range);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +174,24 @@ mod tests {
             all[0].text,
             "  nix build \\\n  .#x\n           \n  nixos-rebuild switch\n"
         );
+    }
+
+    #[test]
+    fn fences_in_list_items() {
+        let source = "1. Build:\n\n   ```sh\n   nix build .#a\n   nix flake check\n   ```\n";
+        let all = snippets(source);
+        assert_eq!(all.len(), 1);
+        let text = &all[0].text;
+        for command in ["nix build", "nix flake check"] {
+            let at = text.find(command).unwrap();
+            assert_eq!(&source[all[0].host_range(at..at + command.len())], command);
+        }
+    }
+
+    #[test]
+    fn dollar_prompts_in_bash_fences() {
+        let source = "```bash\n$ nix build\necho $ x\n```\n";
+        assert_eq!(snippets(source)[0].text, "  nix build\necho $ x\n");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! A string's value is decoded the Nix way (indented strings lose their common
 //! indentation; `''$`, `'''`, `''\n`, `\"` escapes resolved) and every interpolation
-//! `${…}` becomes the placeholder word `${__nix}`, so the shell sees a dynamic word there.
+//! `${…}` becomes the placeholder word `${__nix}`, so the shell sees a dynamic word there
+//! (except `${lib.getExe pkgs.x}`, which becomes a path ending in the program's name).
 
 use rnix::{SyntaxKind, SyntaxNode, SyntaxToken};
 
@@ -66,8 +67,14 @@ fn is_shell_binding(binding: &SyntaxNode, value: &SyntaxNode) -> bool {
     if binding.last_child().as_ref() != Some(value) {
         return false;
     }
-    let path = attribute_path(binding);
-    let Some(name) = path.last() else {
+    // The binding's own last name first: most strings are ruled out without building the
+    // whole path.
+    let Some(name) = binding
+        .children()
+        .find(|child| child.kind() == SyntaxKind::NODE_ATTRPATH)
+        .and_then(|path| path.children().last())
+        .map(|name| name.text().to_string())
+    else {
         return false;
     };
     match name.as_str() {
@@ -78,6 +85,7 @@ fn is_shell_binding(binding: &SyntaxNode, value: &SyntaxNode) -> bool {
             .and_then(|set| applied_function(&set))
             .is_some_and(|(function, index)| function == "writeShellApplication" && index == 0),
         _ if SYSTEMD_SCRIPTS.contains(&name.as_str()) => {
+            let path = attribute_path(binding);
             let n = path.len();
             n >= 4 && path[n - 4] == "systemd" && path[n - 3] == "services"
                 || n >= 5
@@ -253,7 +261,7 @@ pub fn snippet(string: &SyntaxNode) -> Option<Snippet> {
             rnix::NodeOrToken::Node(node) if node.kind() == SyntaxKind::NODE_INTERPOL => {
                 let range = node.text_range();
                 units.push(Unit {
-                    text: PLACEHOLDER.to_string(),
+                    text: placeholder_for(&node),
                     range: usize::from(range.start())..usize::from(range.end()),
                     kind: UnitKind::Interpolation,
                 });
@@ -278,6 +286,45 @@ pub fn snippet(string: &SyntaxNode) -> Option<Snippet> {
     } else {
         Escaping::NixDouble
     }))
+}
+
+/// The word an interpolation stands for: `${lib.getExe pkgs.nix}` and
+/// `${lib.getExe' pkgs.nix "nix-build"}` name a program (so `${lib.getExe pkgs.nix} build`
+/// is still `nix build`); anything else is the dynamic [`PLACEHOLDER`].
+fn placeholder_for(interpolation: &SyntaxNode) -> String {
+    let text = interpolation.text().to_string();
+    let inner = text
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .unwrap_or("")
+        .trim();
+    let program = if let Some(rest) = inner
+        .strip_prefix("lib.getExe' ")
+        .or_else(|| inner.strip_prefix("getExe' "))
+    {
+        rest.rsplit('"').nth(1).map(str::to_string)
+    } else if let Some(rest) = inner
+        .strip_prefix("lib.getExe ")
+        .or_else(|| inner.strip_prefix("getExe "))
+    {
+        rest.trim_matches(|c| c == '(' || c == ')' || c == ' ')
+            .rsplit('.')
+            .next()
+            .map(str::to_string)
+    } else {
+        None
+    };
+    match program {
+        Some(name)
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            format!("/nix/store/{name}")
+        }
+        _ => PLACEHOLDER.to_string(),
+    }
 }
 
 fn decode_content(token: &SyntaxToken, indented: bool, units: &mut Vec<Unit>) {
@@ -474,6 +521,15 @@ mod tests {
             "${self}"
         );
         assert_eq!(snippet.escaping, Escaping::NixIndented);
+    }
+
+    #[test]
+    fn get_exe_names_the_program() {
+        let source = r#"{ shellHook = "${lib.getExe pkgs.nix} build; ${lib.getExe' pkgs.nix "nix-build"} x; ${x} y"; }"#;
+        assert_eq!(
+            shell_texts(source),
+            ["/nix/store/nix build; /nix/store/nix-build x; ${__nix} y"]
+        );
     }
 
     #[test]

@@ -39,10 +39,28 @@ enum Frame {
     Mapping {
         key: Option<String>,
         expecting_key: bool,
+        /// Snippets found in this mapping, kept until its end: a sibling `shell:` naming
+        /// another language (a GitHub step with `shell: python`) drops them.
+        pending: Vec<Snippet>,
+        /// The value of a `shell:` key in this mapping.
+        interpreter: Option<String>,
     },
     Sequence {
         shell: bool,
     },
+}
+
+/// Whether a GitHub step's `shell:` value runs a POSIX-like shell (`bash`,
+/// `bash -e {0}`, `sh`).
+fn is_posix_shell(interpreter: &str) -> bool {
+    let program = interpreter
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    matches!(program, "bash" | "sh" | "zsh" | "dash")
 }
 
 /// The shell snippets of a YAML document: the values of `keys` (see [`shell_keys`]).
@@ -59,23 +77,43 @@ pub fn snippets(source: &str, keys: &[&str]) -> Vec<Snippet> {
             Some(Frame::Mapping {
                 key: Some(key),
                 expecting_key: false,
+                ..
             }) => keys.contains(&key.as_str()),
             Some(Frame::Sequence { shell }) => *shell,
             _ => false,
         };
         match event {
             Event::Scalar(value, style, _, _) => {
-                if let Some(Frame::Mapping { key, expecting_key }) = stack.last_mut()
+                if let Some(Frame::Mapping {
+                    key, expecting_key, ..
+                }) = stack.last_mut()
                     && *expecting_key
                 {
                     *key = Some(value.to_string());
                     *expecting_key = false;
                     continue;
                 }
+                if let Some(Frame::Mapping {
+                    key: Some(key),
+                    interpreter,
+                    ..
+                }) = stack.last_mut()
+                    && key == "shell"
+                {
+                    *interpreter = Some(value.to_string());
+                }
                 if shell_value {
                     let start = offsets.byte(span.start.index());
                     let end = offsets.byte(span.end.index());
-                    out.push(scalar_snippet(source, &value, style, start..end));
+                    let snippet = scalar_snippet(source, &value, style, start..end);
+                    let holder = stack.iter_mut().rev().find_map(|frame| match frame {
+                        Frame::Mapping { pending, .. } => Some(pending),
+                        Frame::Sequence { .. } => None,
+                    });
+                    match holder {
+                        Some(pending) => pending.push(snippet),
+                        None => out.push(snippet),
+                    }
                 }
                 value_done(&mut stack);
             }
@@ -89,14 +127,26 @@ pub fn snippets(source: &str, keys: &[&str]) -> Vec<Snippet> {
             Event::MappingStart(..) => stack.push(Frame::Mapping {
                 key: None,
                 expecting_key: true,
+                pending: Vec::new(),
+                interpreter: None,
             }),
             Event::SequenceEnd | Event::MappingEnd => {
-                stack.pop();
+                if let Some(Frame::Mapping {
+                    pending,
+                    interpreter,
+                    ..
+                }) = stack.pop()
+                    && interpreter.as_deref().is_none_or(is_posix_shell)
+                {
+                    out.extend(pending);
+                }
                 value_done(&mut stack);
             }
             _ => {}
         }
     }
+    // Mappings hand over their snippets when they end: restore source order.
+    out.sort_by_key(|snippet| snippet.map.start(0));
     out
 }
 
@@ -112,7 +162,10 @@ fn is_key_position(stack: &[Frame]) -> bool {
 
 /// After a value (or a complex key) in the innermost frame.
 fn value_done(stack: &mut [Frame]) {
-    if let Some(Frame::Mapping { key, expecting_key }) = stack.last_mut() {
+    if let Some(Frame::Mapping {
+        key, expecting_key, ..
+    }) = stack.last_mut()
+    {
         if *expecting_key {
             // A complex key: its value comes next, and is never shell.
             *key = None;
@@ -232,6 +285,14 @@ mod tests {
             texts,
             ["nix develop -c true", "nix build", "nested", "not shell"]
         );
+    }
+
+    #[test]
+    fn steps_in_another_shell_are_skipped() {
+        let source = "steps:\n  - run: nix build\n    shell: python\n  - shell: bash -e {0}\n    run: nix develop\n  - run: nix flake check\n    shell: pwsh\n";
+        let all = snippets(source, &["run"]);
+        let texts: Vec<&str> = all.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["nix develop"]);
     }
 
     #[test]

@@ -39,7 +39,7 @@ fn end(element: &SyntaxElement) -> usize {
 }
 
 /// Maximum nesting of expressions the lowering (and the printer after it) accepts.
-pub const MAX_DEPTH: usize = 600;
+pub const MAX_DEPTH: usize = 5000;
 
 struct Lower<'a> {
     source: &'a str,

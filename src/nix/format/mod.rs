@@ -10,6 +10,7 @@ pub mod lower;
 pub mod printer;
 pub mod rules;
 pub mod trivia;
+pub mod verify;
 
 use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 use crate::nix::parse::ParsedNix;
@@ -60,6 +61,15 @@ fn build_doc(
     parsed: &ParsedNix,
     options: &NixFormatOptions,
 ) -> Result<Doc, Diagnostic> {
+    Ok(build(source, parsed, options)?.0)
+}
+
+/// Lowers and pretty-prints: the fixed-up document and the lowered tree.
+fn build(
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
+) -> Result<(Doc, ast::Whole), Diagnostic> {
     let mut whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
     // Blank lines at the start of the file are dropped before layout.
     let first = rules::expr_first(&mut whole.expr);
@@ -70,7 +80,7 @@ fn build_doc(
         .count();
     first.pre.drain(..leading_blank);
     let doc = rules::pretty_whole(&whole);
-    Ok(doc::fixup(remove_disabled(doc)))
+    Ok((doc::fixup(remove_disabled(doc)), whole))
 }
 
 /// Turns disable markers with no verbatim region after them into plain comments.
@@ -143,15 +153,61 @@ pub fn format_nix(
     parsed: &ParsedNix,
     options: &NixFormatOptions,
 ) -> Result<String, Diagnostic> {
-    let doc = build_doc(source, parsed, options)?;
+    Ok(format_with_tree(source, parsed, options)?.0)
+}
+
+/// Formats and also returns the lowered input tree (for [`verify_output`]).
+fn format_with_tree(
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
+) -> Result<(String, ast::Whole), Diagnostic> {
+    let (doc, tree) = build(source, parsed, options)?;
     let laid_out = printer::layout(&doc, options.width, options.indent);
-    if ends_with_eof_region(&doc) {
-        Ok(laid_out.trim_start().to_string())
+    let output = if ends_with_eof_region(&doc) {
+        laid_out.trim_start().to_string()
     } else {
         let mut out = laid_out.trim().to_string();
         out.push('\n');
-        Ok(out)
+        out
+    };
+    Ok((output, tree))
+}
+
+fn mismatch(what: &str, source: &str) -> Diagnostic {
+    Diagnostic::new(
+        INTERNAL_ERROR,
+        Severity::Error,
+        format!(
+            "formatter produced output that does not match the input ({what}); file left unchanged"
+        ),
+        0..source.len().min(1),
+    )
+}
+
+/// Formats and checks the result: when the output differs from the input it must parse
+/// to the same tree (ignoring trivia) and keep the text of every comment. A failed check
+/// is an internal error and nothing is returned.
+pub fn format_verified(
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
+) -> Result<String, Diagnostic> {
+    let (output, input_tree) = format_with_tree(source, parsed, options)?;
+    if output == source {
+        return Ok(output);
     }
+    let reparsed =
+        crate::nix::parse::parse(&output).map_err(|_| mismatch("output does not parse", source))?;
+    let output_tree = lower::lower(&output, &reparsed.root, options.strict)
+        .map_err(|_| mismatch("output does not parse", source))?;
+    if !verify::eq_expr(&input_tree.expr, &output_tree.expr) {
+        return Err(mismatch("different syntax tree", source));
+    }
+    if verify::comment_fingerprint(&parsed.root) != verify::comment_fingerprint(&reparsed.root) {
+        return Err(mismatch("comments changed", source));
+    }
+    Ok(output)
 }
 
 /// The concrete syntax tree as text, for `--print-tree` (contributors' debugging aid).
@@ -166,4 +222,27 @@ pub fn debug_ir(
     options: &NixFormatOptions,
 ) -> Result<String, Diagnostic> {
     Ok(format!("{:#?}", build_doc(source, parsed, options)?))
+}
+
+/// Whether two Nix sources parse to the same tree, ignoring trivia and layout (what the
+/// verification step checks). `false` if either does not parse. Runs on a helper thread
+/// with a large stack, so deeply nested sources are fine.
+pub fn same_tree(a: &str, b: &str) -> bool {
+    let compare = || {
+        let lowered = |source: &str| {
+            let parsed = crate::nix::parse::parse(source).ok()?;
+            lower::lower(source, &parsed.root, false).ok()
+        };
+        match (lowered(a), lowered(b)) {
+            (Some(x), Some(y)) => verify::eq_expr(&x.expr, &y.expr),
+            _ => false,
+        }
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(crate::nix::DEEP_STACK_SIZE)
+            .spawn_scoped(scope, compare)
+            .map(|handle| handle.join().unwrap_or(false))
+            .unwrap_or(false)
+    })
 }
