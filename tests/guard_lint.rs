@@ -114,3 +114,43 @@ fn each_guard_rule_can_be_selected_alone() {
         ["guarded_option_access"]
     );
 }
+
+#[test]
+fn cli_reads_configured_pairs_from_flakefmt_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "{ config, lib, ... }:\n{\n  config.networking.hostName = config.services.sky.cluster.name;\n}\n";
+    std::fs::write(dir.path().join("module.nix"), module).unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_flakefmt"))
+            .args(["lint", "--output-format", "concise", "module.nix"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    // No declarations in this module and no configuration: nothing to check.
+    let output = run();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    std::fs::write(
+        dir.path().join("flakefmt.toml"),
+        "[[lint.guarded_option_access]]\noption-root = \"services.sky\"\nguard = \"enableCluster\"\npaths = [\"cluster\"]\n",
+    )
+    .unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "module.nix:3:32: error[guarded_option_access]: `config.services.sky.cluster.name` reads \
+         option `services.sky.cluster.name` where `services.sky.enableCluster` may be false\n"
+    );
+    std::fs::write(
+        dir.path().join("flakefmt.toml"),
+        "[[lint.guarded_option_access]]\noption_root = \"services.sky\"\nguard = \"enableCluster\"\n",
+    )
+    .unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("option_root"),
+        "{output:?}"
+    );
+}

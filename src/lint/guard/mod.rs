@@ -81,6 +81,9 @@ pub fn check_module(root: &SyntaxNode, source: &str, options: &GuardOptions) -> 
     if options.pairs.is_empty() && !source.contains("enable") {
         return Vec::new();
     }
+    if options.pairs.is_empty() && !walk::declares_guard_pairs(root) {
+        return Vec::new();
+    }
     if !walk::has_module_function(root) {
         return Vec::new();
     }

@@ -183,10 +183,30 @@ fn pattern_has(pattern: &ast::Pattern, name: &str) -> bool {
 
 /// Whether the file contains any module function at all (a cheap pre-check).
 pub fn has_module_function(root: &SyntaxNode) -> bool {
-    top_module(root).is_some()
-        || root.descendants().any(|node| {
-            ast::Pattern::cast(node).is_some_and(|pattern| pattern_has(&pattern, "config"))
+    !module_functions(root).is_empty()
+}
+
+/// Every function that may be a module (a superset: submodules are included).
+fn module_functions(root: &SyntaxNode) -> Vec<ast::Lambda> {
+    let top = top_module(root);
+    root.descendants()
+        .filter_map(ast::Lambda::cast)
+        .filter(|lambda| {
+            Some(lambda.syntax().text_range()) == top
+                || matches!(lambda.param(), Some(ast::Param::Pattern(pattern)) if pattern_has(&pattern, "config"))
         })
+        .collect()
+}
+
+/// Whether any module function of the file declares options from which a guard pair is
+/// inferred (without configured pairs, a file where none does has nothing to check).
+pub fn declares_guard_pairs(root: &SyntaxNode) -> bool {
+    module_functions(root).iter().any(|lambda| {
+        lambda
+            .body()
+            .and_then(|body| declarations::module_result_attrset(body.syntax()))
+            .is_some_and(|result| !declarations::collect(&result).infer_pairs().is_empty())
+    })
 }
 
 impl<'a> Walker<'a> {
