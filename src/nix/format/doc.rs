@@ -476,3 +476,87 @@ pub fn unexpand_spacing_(limit: Option<usize>, doc: &Doc) -> Option<Doc> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_spacings_keeps_the_larger_with_nixfmt_exceptions() {
+        use Spacing::*;
+        assert_eq!(merge_spacings(Break, Softspace), Space);
+        assert_eq!(merge_spacings(Hardspace, Break), Space);
+        assert_eq!(merge_spacings(Softbreak, Hardspace), Softspace);
+        assert_eq!(merge_spacings(Hardline, Emptyline), Emptyline);
+        assert_eq!(merge_spacings(Hardspace, Hardline), Hardline);
+        assert_eq!(merge_spacings(Emptyline, Newlines(1)), Newlines(3));
+        assert_eq!(merge_spacings(Hardspace, Newlines(2)), Newlines(2));
+        assert_eq!(merge_spacings(Space, Newlines(1)), Newlines(2));
+    }
+
+    #[test]
+    fn fixup_moves_comments_and_hard_spacing_out_of_groups() {
+        let doc = group(concat([
+            hardline(),
+            comment("# c"),
+            hardline(),
+            text("a"),
+            line(),
+            text("b"),
+            hardline(),
+        ]));
+        let fixed = fixup(doc);
+        assert_eq!(
+            fixed,
+            concat([
+                hardline(),
+                comment("# c"),
+                hardline(),
+                group(concat([text("a"), line(), text("b")])),
+                hardline(),
+            ])
+        );
+    }
+
+    #[test]
+    fn fixup_merges_texts_and_drops_empty_groups() {
+        let doc = concat([
+            text("a"),
+            text("b"),
+            group(Vec::new()),
+            hardspace(),
+            hardspace(),
+        ]);
+        assert_eq!(fixup(doc), concat([text("ab"), hardspace()]));
+    }
+
+    #[test]
+    fn nest_and_offset_apply_to_every_text() {
+        let doc = nest(offset(3, group(text("x"))));
+        assert_eq!(
+            doc,
+            vec![DocE::Group(
+                GroupKind::Regular,
+                vec![DocE::Text {
+                    level: 1,
+                    offset: 3,
+                    kind: TextKind::Regular,
+                    text: "x".into()
+                }]
+            )]
+        );
+    }
+
+    #[test]
+    fn unexpand_fails_on_hard_lines_and_limits() {
+        assert_eq!(
+            unexpand_spacing_(None, &concat([text("a"), line(), text("b")])),
+            Some(concat([text("a"), hardspace(), text("b")]))
+        );
+        assert_eq!(
+            unexpand_spacing_(None, &concat([text("a"), hardline()])),
+            None
+        );
+        assert_eq!(unexpand_spacing_(Some(2), &text("abc")), None);
+    }
+}

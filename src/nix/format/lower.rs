@@ -773,12 +773,14 @@ impl<'a> Lower<'a> {
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_paren(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let open = self.leaf(&parts.token(TOKEN_L_PAREN)?)?;
-            let inner = self.expr(&parts.node(0)?)?;
-            let close = self.leaf(&parts.token(TOKEN_R_PAREN)?)?;
-            Expr::Term(Term::Parenthesized(open, Box::new(inner), close))
-        })
+        let open = self.leaf(&parts.token(TOKEN_L_PAREN)?)?;
+        let inner = self.expr(&parts.node(0)?)?;
+        let close = self.leaf(&parts.token(TOKEN_R_PAREN)?)?;
+        Ok(Expr::Term(Term::Parenthesized(
+            open,
+            Box::new(inner),
+            close,
+        )))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
@@ -791,38 +793,34 @@ impl<'a> Lower<'a> {
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_literal(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let Some(SyntaxElement::Token(token)) = parts.first() else {
-                return error("malformed literal", node);
-            };
-            if token.kind() == TOKEN_URI {
-                let pre = self.take_pending();
-                let range = token.text_range();
-                let value = vec![vec![StringPart::Text(token.text().to_string())]];
-                Expr::Term(Term::SimpleString(self.finish(
-                    pre,
-                    usize::from(range.start()),
-                    usize::from(range.end()),
-                    value,
-                )))
-            } else {
-                Expr::Term(Term::Token(self.leaf_token(token)))
-            }
+        let Some(SyntaxElement::Token(token)) = parts.first() else {
+            return error("malformed literal", node);
+        };
+        Ok(if token.kind() == TOKEN_URI {
+            let pre = self.take_pending();
+            let range = token.text_range();
+            let value = vec![vec![StringPart::Text(token.text().to_string())]];
+            Expr::Term(Term::SimpleString(self.finish(
+                pre,
+                usize::from(range.start()),
+                usize::from(range.end()),
+                value,
+            )))
+        } else {
+            Expr::Term(Term::Token(self.leaf_token(token)))
         })
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_path_search(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let Some(SyntaxElement::Token(token)) = parts.first() else {
-                return error("malformed path", node);
-            };
-            if parts.len() > 1 {
-                return error("interpolation in a search path", node);
-            }
-            Expr::Term(Term::Token(self.leaf_token(token)))
-        })
+        let Some(SyntaxElement::Token(token)) = parts.first() else {
+            return error("malformed path", node);
+        };
+        if parts.len() > 1 {
+            return error("interpolation in a search path", node);
+        }
+        Ok(Expr::Term(Term::Token(self.leaf_token(token))))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
@@ -838,201 +836,198 @@ impl<'a> Lower<'a> {
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_list(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let open = self.leaf(&parts.token(TOKEN_L_BRACK)?)?;
-            let inner: Vec<SyntaxElement> = parts
-                .iter()
-                .filter(|p| p.as_node().is_some())
-                .cloned()
-                .collect();
-            let items = self.items(&inner, |this, n| this.term(n))?;
-            let close = self.leaf(&parts.token(TOKEN_R_BRACK)?)?;
-            Expr::Term(Term::List(open, items, close))
-        })
+        let open = self.leaf(&parts.token(TOKEN_L_BRACK)?)?;
+        let mut inner: Vec<SyntaxElement> = Vec::new();
+        for part in parts.iter().filter_map(|p| p.as_node()) {
+            flatten_or_items(part, &mut inner);
+        }
+        let items = self.items(&inner, |this, n| this.term(n))?;
+        let close = self.leaf(&parts.token(TOKEN_R_BRACK)?)?;
+        Ok(Expr::Term(Term::List(open, items, close)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_attr_set(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let keyword = match parts.first() {
-                Some(first) if matches!(first.kind(), TOKEN_REC | TOKEN_LET) => {
-                    Some(self.leaf(first)?)
-                }
-                _ => None,
-            };
-            let open = self.leaf(&parts.token(TOKEN_L_BRACE)?)?;
-            let inner: Vec<SyntaxElement> = parts
-                .iter()
-                .filter(|p| p.as_node().is_some())
-                .cloned()
-                .collect();
-            let items = self.items(&inner, |this, n| this.binder(n))?;
-            let close = self.leaf(&parts.token(TOKEN_R_BRACE)?)?;
-            Expr::Term(Term::Set(keyword, open, items, close))
-        })
+        let keyword = match parts.first() {
+            Some(first) if matches!(first.kind(), TOKEN_REC | TOKEN_LET) => Some(self.leaf(first)?),
+            _ => None,
+        };
+        let open = self.leaf(&parts.token(TOKEN_L_BRACE)?)?;
+        let inner: Vec<SyntaxElement> = parts
+            .iter()
+            .filter(|p| p.as_node().is_some())
+            .cloned()
+            .collect();
+        let items = self.items(&inner, |this, n| this.binder(n))?;
+        let close = self.leaf(&parts.token(TOKEN_R_BRACE)?)?;
+        Ok(Expr::Term(Term::Set(keyword, open, items, close)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_select(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let base = self.term(&parts.node(0)?)?;
-            let dot = self.leaf(&parts.token(TOKEN_DOT)?)?;
-            let selectors = self.selectors(&parts.node(1)?, Some(dot))?;
-            let default = if parts.iter().any(|p| p.kind() == TOKEN_OR) {
-                let or = self.leaf(&parts.token(TOKEN_OR)?)?;
-                let value = self.term(&parts.node(2)?)?;
-                Some((or, Box::new(value)))
-            } else {
-                None
-            };
-            Expr::Term(Term::Selection(Box::new(base), selectors, default))
-        })
+        let base = self.term(&parts.node(0)?)?;
+        let dot = self.leaf(&parts.token(TOKEN_DOT)?)?;
+        let selectors = self.selectors(&parts.node(1)?, Some(dot))?;
+        let default = if parts.iter().any(|p| p.kind() == TOKEN_OR) {
+            let or = self.leaf(&parts.token(TOKEN_OR)?)?;
+            let value = self.term(&parts.node(2)?)?;
+            Some((or, Box::new(value)))
+        } else {
+            None
+        };
+        Ok(Expr::Term(Term::Selection(
+            Box::new(base),
+            selectors,
+            default,
+        )))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_apply(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let function = self.expr(&parts.node(0)?)?;
-            let argument = self.expr(&parts.node(1)?)?;
-            apply(function, argument)
-        })
+        let function = self.expr(&parts.node(0)?)?;
+        let argument = self.expr(&parts.node(1)?)?;
+        Ok(apply(function, argument))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_bin_op(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let left = self.expr(&parts.node(0)?)?;
-            let Some(op) = parts.iter().find(|p| p.as_token().is_some()) else {
-                return error("missing operator", node);
-            };
-            let op = self.leaf(op)?;
-            let right = self.expr(&parts.node(1)?)?;
-            match left {
-                Expr::Operation(one, op1, two)
-                    if op1.value == Token::Symbol("+") && op.value == Token::Symbol("+") =>
-                {
-                    Expr::Operation(
-                        one,
-                        op1,
-                        Box::new(Expr::Operation(two, op, Box::new(right))),
-                    )
-                }
-                left => Expr::Operation(Box::new(left), op, Box::new(right)),
+        let left = self.expr(&parts.node(0)?)?;
+        let Some(op) = parts.iter().find(|p| p.as_token().is_some()) else {
+            return error("missing operator", node);
+        };
+        let op = self.leaf(op)?;
+        let right = self.expr(&parts.node(1)?)?;
+        Ok(match left {
+            Expr::Operation(one, op1, two)
+                if op1.value == Token::Symbol("+") && op.value == Token::Symbol("+") =>
+            {
+                Expr::Operation(
+                    one,
+                    op1,
+                    Box::new(Expr::Operation(two, op, Box::new(right))),
+                )
             }
+            left => Expr::Operation(Box::new(left), op, Box::new(right)),
         })
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_unary_op(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let Some(op) = parts.first() else {
-                return error("malformed unary operation", node);
-            };
-            let is_not = op.kind() == TOKEN_INVERT;
-            let op = self.leaf(op)?;
-            let inner = self.expr(&parts.node(0)?)?;
-            if is_not {
-                Expr::Inversion(op, Box::new(inner))
-            } else {
-                Expr::Negation(op, Box::new(inner))
-            }
+        let Some(op) = parts.first() else {
+            return error("malformed unary operation", node);
+        };
+        let is_not = op.kind() == TOKEN_INVERT;
+        let op = self.leaf(op)?;
+        let inner = self.expr(&parts.node(0)?)?;
+        Ok(if is_not {
+            Expr::Inversion(op, Box::new(inner))
+        } else {
+            Expr::Negation(op, Box::new(inner))
         })
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_has_attr(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let inner = self.expr(&parts.node(0)?)?;
-            let question = self.leaf(&parts.token(TOKEN_QUESTION)?)?;
-            let selectors = self.selectors(&parts.node(1)?, None)?;
-            Expr::MemberCheck(Box::new(inner), question, selectors)
-        })
+        let inner = self.expr(&parts.node(0)?)?;
+        let question = self.leaf(&parts.token(TOKEN_QUESTION)?)?;
+        let selectors = self.selectors(&parts.node(1)?, None)?;
+        Ok(Expr::MemberCheck(Box::new(inner), question, selectors))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_lambda(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let parameter = self.parameter(&parts.node(0)?)?;
-            let colon = self.leaf(&parts.token(TOKEN_COLON)?)?;
-            let body = self.expr(&parts.node(1)?)?;
-            Expr::Abstraction(parameter, colon, Box::new(body))
-        })
+        let parameter = self.parameter(&parts.node(0)?)?;
+        let colon = self.leaf(&parts.token(TOKEN_COLON)?)?;
+        let body = self.expr(&parts.node(1)?)?;
+        Ok(Expr::Abstraction(parameter, colon, Box::new(body)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_with(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let with = self.leaf(&parts.token(TOKEN_WITH)?)?;
-            let scope = self.expr(&parts.node(0)?)?;
-            let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
-            let body = self.expr(&parts.node(1)?)?;
-            Expr::With(with, Box::new(scope), semicolon, Box::new(body))
-        })
+        let with = self.leaf(&parts.token(TOKEN_WITH)?)?;
+        let scope = self.expr(&parts.node(0)?)?;
+        let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
+        let body = self.expr(&parts.node(1)?)?;
+        Ok(Expr::With(with, Box::new(scope), semicolon, Box::new(body)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_assert(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let assert = self.leaf(&parts.token(TOKEN_ASSERT)?)?;
-            let condition = self.expr(&parts.node(0)?)?;
-            let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
-            let body = self.expr(&parts.node(1)?)?;
-            Expr::Assert(assert, Box::new(condition), semicolon, Box::new(body))
-        })
+        let assert = self.leaf(&parts.token(TOKEN_ASSERT)?)?;
+        let condition = self.expr(&parts.node(0)?)?;
+        let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
+        let body = self.expr(&parts.node(1)?)?;
+        Ok(Expr::Assert(
+            assert,
+            Box::new(condition),
+            semicolon,
+            Box::new(body),
+        ))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_if_else(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let if_ = self.leaf(&parts.token(TOKEN_IF)?)?;
-            let condition = self.expr(&parts.node(0)?)?;
-            let then = self.leaf(&parts.token(TOKEN_THEN)?)?;
-            let yes = self.expr(&parts.node(1)?)?;
-            let else_ = self.leaf(&parts.token(TOKEN_ELSE)?)?;
-            let no = self.expr(&parts.node(2)?)?;
-            Expr::If(
-                if_,
-                Box::new(condition),
-                then,
-                Box::new(yes),
-                else_,
-                Box::new(no),
-            )
-        })
+        let if_ = self.leaf(&parts.token(TOKEN_IF)?)?;
+        let condition = self.expr(&parts.node(0)?)?;
+        let then = self.leaf(&parts.token(TOKEN_THEN)?)?;
+        let yes = self.expr(&parts.node(1)?)?;
+        let else_ = self.leaf(&parts.token(TOKEN_ELSE)?)?;
+        let no = self.expr(&parts.node(2)?)?;
+        Ok(Expr::If(
+            if_,
+            Box::new(condition),
+            then,
+            Box::new(yes),
+            else_,
+            Box::new(no),
+        ))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
     fn lower_node_let_in(&mut self, node: &SyntaxNode) -> Result<Expr> {
         let parts = Parts::new(node);
-        Ok({
-            let let_ = self.leaf(&parts.token(TOKEN_LET)?)?;
-            let nodes: Vec<SyntaxElement> = parts
-                .iter()
-                .filter(|p| p.as_node().is_some())
-                .cloned()
-                .collect();
-            let Some((body, bindings)) = nodes.split_last() else {
-                return error("malformed let", node);
-            };
-            let items = self.items(bindings, |this, n| this.binder(n))?;
-            let in_ = self.leaf(&parts.token(TOKEN_IN)?)?;
-            let Some(body) = body.as_node() else {
-                return error("malformed let", node);
-            };
-            let body = self.expr(body)?;
-            Expr::Let(let_, items, in_, Box::new(body))
-        })
+        let let_ = self.leaf(&parts.token(TOKEN_LET)?)?;
+        let nodes: Vec<SyntaxElement> = parts
+            .iter()
+            .filter(|p| p.as_node().is_some())
+            .cloned()
+            .collect();
+        let Some((body, bindings)) = nodes.split_last() else {
+            return error("malformed let", node);
+        };
+        let items = self.items(bindings, |this, n| this.binder(n))?;
+        let in_ = self.leaf(&parts.token(TOKEN_IN)?)?;
+        let Some(body) = body.as_node() else {
+            return error("malformed let", node);
+        };
+        let body = self.expr(body)?;
+        Ok(Expr::Let(let_, items, in_, Box::new(body)))
     }
+}
+
+/// List items: rnix parses `[ a or b ]` as the items `(a or)` and `b` (an application of
+/// the identifier `or`), nixfmt as three items `a`, `or`, `b`. An application can only be
+/// a list item in that case, so flatten it back.
+fn flatten_or_items(node: &SyntaxNode, out: &mut Vec<SyntaxElement>) {
+    if node.kind() == NODE_APPLY {
+        let children: Vec<SyntaxNode> = node.children().collect();
+        if let [function, argument] = children.as_slice() {
+            flatten_or_items(function, out);
+            flatten_or_items(argument, out);
+            return;
+        }
+    }
+    out.push(SyntaxElement::Node(node.clone()));
 }
 
 /// Builds `f a`, re-associating rnix's `x or` primary (an application nested as an

@@ -163,8 +163,9 @@ fn format_with_tree(
     options: &NixFormatOptions,
 ) -> Result<(String, ast::Whole), Diagnostic> {
     let (doc, tree) = build(source, parsed, options)?;
-    let laid_out = printer::layout(&doc, options.width, options.indent);
-    let output = if ends_with_eof_region(&doc) {
+    let to_eof = ends_with_eof_region(&doc);
+    let laid_out = printer::layout(doc, options.width, options.indent);
+    let output = if to_eof {
         laid_out.trim_start().to_string()
     } else {
         let mut out = laid_out.trim().to_string();

@@ -554,7 +554,7 @@ impl Printer {
 }
 
 /// Lays out a (fixed-up) document greedily and returns the raw text (not yet stripped).
-pub fn layout(doc: &Doc, width: usize, indent_width: usize) -> String {
+pub fn layout(doc: Doc, width: usize, indent_width: usize) -> String {
     let mut printer = Printer {
         width: width as isize,
         indent_width,
@@ -563,11 +563,93 @@ pub fn layout(doc: &Doc, width: usize, indent_width: usize) -> String {
         suppress: false,
         out: String::new(),
     };
-    let whole = vec![DocE::Group(GroupKind::Regular, doc.clone())];
+    let whole = vec![DocE::Group(GroupKind::Regular, doc)];
     let rest = Rest {
         head: &[],
         tail: None,
     };
     printer.go(&whole, &rest);
     printer.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nix::format::doc::*;
+
+    fn render(doc: Doc, width: usize) -> String {
+        layout(fixup(doc), width, 2)
+    }
+
+    #[test]
+    fn a_group_stays_on_one_line_when_it_fits() {
+        let doc = group(concat([
+            text("["),
+            line(),
+            nest(text("a")),
+            line(),
+            text("]"),
+        ]));
+        assert_eq!(render(doc.clone(), 80), "[ a ]");
+        assert_eq!(render(doc, 3), "[\n  a\n]");
+    }
+
+    #[test]
+    fn width_does_not_count_indentation() {
+        // The inner line is 4 columns wide plus 2 of indentation: fits in 4.
+        let inner = group(concat([text("ab"), line(), text("c")]));
+        let doc = group(concat([text("x"), hardline(), nest(inner)]));
+        assert_eq!(render(doc, 4), "x\n  ab c");
+    }
+
+    #[test]
+    fn the_last_priority_group_is_expanded_first() {
+        let argument = |name: &str| {
+            group_kind(
+                GroupKind::Priority,
+                concat([text("{"), line(), nest(text(name)), line(), text("}")]),
+            )
+        };
+        let doc = group(concat([
+            text("f"),
+            line(),
+            nest(argument("first")),
+            line(),
+            nest(argument("second")),
+        ]));
+        assert_eq!(render(doc, 20), "f { first } {\n  second\n}");
+    }
+
+    #[test]
+    fn indentation_increases_one_step_per_line() {
+        let doc = concat([
+            text("a"),
+            nest(nest(concat([text("b"), hardline(), text("c")]))),
+        ]);
+        assert_eq!(render(doc, 80), "ab\n  c");
+    }
+
+    #[test]
+    fn softline_breaks_only_when_the_rest_of_the_line_does_not_fit() {
+        let doc = group(concat([
+            text("aaaa"),
+            hardline(),
+            text("bb"),
+            softline(),
+            text("cc"),
+        ]));
+        assert_eq!(render(doc.clone(), 5), "aaaa\nbb cc");
+        assert_eq!(render(doc, 4), "aaaa\nbb\ncc");
+    }
+
+    #[test]
+    fn trailing_comments_cost_nothing() {
+        let doc = group(concat([
+            text("a"),
+            line(),
+            text("b"),
+            trailing_comment("# a long comment"),
+        ]));
+        assert_eq!(render(doc, 3), "a b# a long comment");
+    }
 }

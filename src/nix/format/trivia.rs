@@ -361,3 +361,66 @@ pub fn split(
     };
     (trailing_comment, convert_leading(source, state, leading))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex_at(source: &str, pos: usize) -> Vec<RawTrivium> {
+        lex(source, pos, &Positions::new(source)).0
+    }
+
+    #[test]
+    fn block_comments_lose_aligned_stars_and_common_indentation() {
+        let source = "x /* first\n   * second\n   *   third\n   */ y";
+        match lex_at(source, 1).as_slice() {
+            [RawTrivium::BlockComment(false, lines)] => {
+                assert_eq!(lines, &["first", "second", "  third"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn language_annotations_need_a_string_next() {
+        assert!(matches!(
+            lex_at("x /* bash */ ''a''", 1).as_slice(),
+            [RawTrivium::LanguageAnnotation(lang)] if lang == "bash"
+        ));
+        assert!(matches!(
+            lex_at("x /* bash */ y", 1).as_slice(),
+            [RawTrivium::BlockComment(false, _)]
+        ));
+    }
+
+    #[test]
+    fn a_comment_aligned_with_the_next_line_is_leading() {
+        let source = "[ # a\n  # b\n  1 ]";
+        let positions = Positions::new(source);
+        let (items, next) = lex(source, 1, &positions);
+        let mut state = DirectiveState::default();
+        let (trailing, leading) = split(source, &mut state, &items, positions.column(next));
+        assert_eq!(trailing, None);
+        assert_eq!(
+            leading,
+            vec![
+                Trivium::LineComment(" a".into()),
+                Trivium::LineComment(" b".into())
+            ]
+        );
+        let source = "[ 1 # one\n  2 ]";
+        let positions = Positions::new(source);
+        let (items, next) = lex(source, 3, &positions);
+        let (trailing, leading) = split(source, &mut state, &items, positions.column(next));
+        assert_eq!(trailing.as_deref(), Some("one"));
+        assert!(leading.is_empty());
+    }
+
+    #[test]
+    fn tabs_advance_to_the_next_multiple_of_eight() {
+        let positions = Positions::new("\tx\n  \ty");
+        assert_eq!(positions.column(1), 9);
+        assert_eq!(positions.column(6), 9);
+        assert_eq!(positions.line(6), 2);
+    }
+}
