@@ -467,6 +467,22 @@ fn with_over_options_is_unresolvable_and_not_guessed() {
 }
 
 #[test]
+fn with_over_config_and_its_parents() {
+    let source = module("with config; { x = services.sky.cluster.name; }");
+    assert_eq!(with_findings(&source), ["with config"]);
+    let diagnostics = check_with(&source, &GuardOptions::default());
+    assert!(
+        diagnostics[0]
+            .message
+            .contains("brings `config` into scope"),
+        "{}",
+        diagnostics[0].message
+    );
+    let source = module("with config.services; { x = sky.cluster.name; }");
+    assert_eq!(with_findings(&source), ["with config.services"]);
+}
+
+#[test]
 fn with_over_a_guarded_group_is_an_access() {
     let source = module(
         "{ x = with cfg.cluster; name; y = lib.mkIf cfg.enableCluster (with cfg.cluster; port); }",
