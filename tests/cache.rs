@@ -256,6 +256,66 @@ fn no_cache_reads_and_writes_no_cache() {
     assert!(!stderr(&run).contains(" cached ("), "{}", stderr(&run));
 }
 
+fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+#[test]
+fn check_and_lint_are_cached_too() {
+    let env = setup(TREE);
+    let cold = env.run(&["check", "-v"]);
+    assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
+    assert_eq!(cached(&cold), 0);
+    let warm = env.run(&["check", "-v"]);
+    assert_eq!(warm.status.code(), Some(0), "{}", stderr(&warm));
+    assert_eq!(cached(&warm), 3);
+    let lint = env.run(&["lint", "-v"]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stderr(&lint));
+    assert_eq!(cached(&lint), 3, "check's clean result serves lint too");
+    // A lint setting changes: every lint key changes.
+    fs::write(
+        env.path("flakefmt.toml"),
+        "[lint]\nignore = [\"sri_hash\"]\n",
+    )
+    .unwrap();
+    assert_eq!(cached(&env.run(&["check", "-v"])), 0);
+    // fmt --check keeps using the format half of the entries.
+    assert_eq!(cached(&env.run(&["fmt", "--check", "-v"])), 3);
+}
+
+/// `git_exec_bit` reads the git index, not the file: changing the mode in the index alone
+/// (the file on disk untouched, so its cache entry's stamp still matches) must not be
+/// hidden by the cache.
+#[test]
+fn a_changed_git_index_mode_is_not_hidden_by_the_cache() {
+    let env = setup(&[("a.nix", "{ }\n")]);
+    fs::remove_dir(env.path(".git")).unwrap();
+    let root = env.project.path();
+    if !git(root, &["init", "-q", "."]) || !git(root, &["add", "a.nix"]) {
+        eprintln!("SKIPPED a_changed_git_index_mode_is_not_hidden_by_the_cache: no git");
+        return;
+    }
+    age(&env.path("a.nix"));
+    env.run(&["check"]);
+    let warm = env.run(&["check", "-v"]);
+    assert_eq!(warm.status.code(), Some(0), "{}", stderr(&warm));
+    assert!(cached(&warm) >= 1, "{}", stderr(&warm));
+    assert!(git(root, &["update-index", "--chmod=+x", "a.nix"]));
+    let run = env.run(&["check", "-v", "--output-format", "concise"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}{}", stderr(&run));
+    assert!(
+        stdout.contains("a.nix") && stdout.contains("git_exec_bit"),
+        "{stdout}"
+    );
+}
+
 fn listing(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

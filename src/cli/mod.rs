@@ -182,6 +182,10 @@ fn run_lint(
         .jobs
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // `lint --fix` writes files: it neither trusts nor fills the cache.
+    let cache = (!global.no_cache && mode.fixing().is_none() && global.stdin_filepath.is_none())
+        .then(|| cache::open_for_run(paths))
+        .flatten();
     let settings = lint_cmd::Settings {
         mode,
         format,
@@ -190,6 +194,7 @@ fn run_lint(
         force_exclude: global.force_exclude,
         threads,
         store: &store,
+        cache: cache.as_ref(),
     };
     if let Some(path) = &global.stdin_filepath {
         if !paths.is_empty() {
@@ -204,5 +209,9 @@ fn run_lint(
         }
         return lint_cmd::run_stdin(path, &settings);
     }
-    lint_cmd::run(paths, &settings)
+    let exit = lint_cmd::run(paths, &settings);
+    if let Some(cache) = cache {
+        cache::finish(cache, global.verbose);
+    }
+    exit
 }

@@ -194,7 +194,12 @@ fn detect_language(path: &Path) -> Option<Language> {
 }
 
 /// The cache key of a file's format settings, when the cache is on and they are valid.
-fn format_key(cache: &Cache, language: Language, path: &Path, store: &ConfigStore) -> Option<u64> {
+pub fn format_key(
+    cache: &Cache,
+    language: Language,
+    path: &Path,
+    store: &ConfigStore,
+) -> Option<u64> {
     match language {
         Language::Nix => Some(cache.format_key(language, &store.nix_options(path).ok()?)),
         Language::Python | Language::PythonStub => {
