@@ -324,10 +324,10 @@ fn split_group(kind: GroupKind, inner: Doc) -> (Doc, Doc, Doc) {
     } else {
         body.split_off(body.len() - post_len)
     };
-    if body.len() == 1 && matches!(&body[0], DocE::Group(inner_kind, _) if *inner_kind == kind) {
-        if let Some(DocE::Group(_, inner)) = body.pop() {
-            body = inner;
-        }
+    let unwrap =
+        body.len() == 1 && matches!(&body[0], DocE::Group(inner_kind, _) if *inner_kind == kind);
+    if unwrap && let Some(DocE::Group(_, inner)) = body.pop() {
+        body = inner;
     }
     (pre, body, post)
 }
