@@ -5,6 +5,8 @@
 //! together with the following text up to the next possible break; otherwise its priority
 //! children are tried (last first), and otherwise it is dissolved.
 
+use smallvec::SmallVec;
+
 use super::doc::{Doc, DocE, GroupKind, Spacing, TextKind, merge_spacings, text_width};
 
 /// Lookahead: the elements following the one being printed, as a chain of slices.
@@ -20,27 +22,27 @@ static HARDSPACE: [DocE; 1] = [DocE::Spacing(Spacing::Hardspace)];
 /// A cursor over a sequence of elements (a stack of slices plus a lookahead chain).
 #[derive(Clone)]
 struct Flat<'a> {
-    stack: Vec<&'a [DocE]>,
+    stack: SmallVec<[&'a [DocE]; 16]>,
     rest: Option<&'a Rest<'a>>,
 }
 
 impl<'a> Flat<'a> {
     fn new(first: &'a [DocE], rest: Option<&'a Rest<'a>>) -> Self {
-        let mut stack = Vec::with_capacity(8);
+        let mut stack = SmallVec::new();
         stack.push(first);
         Flat { stack, rest }
     }
 
     /// A cursor over the concatenation of `parts`.
     fn from_parts(parts: &[&'a [DocE]]) -> Self {
-        let mut stack = Vec::with_capacity(parts.len() + 8);
+        let mut stack = SmallVec::new();
         stack.extend(parts.iter().rev().copied());
         Flat { stack, rest: None }
     }
 
     fn of_rest(rest: &'a Rest<'a>) -> Self {
         Flat {
-            stack: Vec::with_capacity(8),
+            stack: SmallVec::new(),
             rest: Some(rest),
         }
     }
