@@ -408,3 +408,14 @@ fn rule_lists_and_explains() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("nope"));
 }
+
+#[test]
+fn the_readme_lint_configuration_parses() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## Linting").expect("a Linting section")..];
+    let start = section.find("```toml\n").expect("a TOML example") + "```toml\n".len();
+    let toml = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(toml.contains("[lint]"), "{toml}");
+    flakefmt::config::Config::from_toml(toml).unwrap();
+}

@@ -122,6 +122,15 @@ fn markers() -> BTreeSet<Finding> {
     expected
 }
 
+/// Whether the repository is a git work tree (and git is installed).
+fn in_git_checkout() -> bool {
+    Command::new("git")
+        .current_dir(repository())
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
 fn registered_rules() -> BTreeSet<&'static str> {
     registry::RULES
         .iter()
@@ -218,7 +227,14 @@ fn markers_point_at_existing_lines() {
 fn check_reports_exactly_the_marked_findings() {
     let (reported, stdout) = reported();
     let registered = registered_rules();
-    let expected = markers();
+    let mut expected = markers();
+    if !in_git_checkout() {
+        // "Committed" means tracked by git: outside a checkout (the Nix build of this
+        // flake unpacks a source tree without .git) these two rules have nothing to read.
+        eprintln!("not a git checkout: not expecting committed_result_link, committed_backup");
+        expected
+            .retain(|(rule, _, _)| rule != "committed_result_link" && rule != "committed_backup");
+    }
     // A `format` finding sits on the first line that would change: the markers are there.
     let unexpected: BTreeSet<Finding> = reported.difference(&expected).cloned().collect();
     let missing: BTreeSet<Finding> = expected

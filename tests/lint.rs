@@ -676,3 +676,38 @@ fn nix_mode_in_scripts() {
     let source = module(r#"  testScript = "machine.succeed('chmod 0777 /srv')";"#);
     assert_eq!(check(&source), []);
 }
+
+#[test]
+fn nix_mode_disagreeing_sources() {
+    let source = module(
+        r#"  users.users.app = {
+    isSystemUser = true;
+    home = "/var/lib/app";
+    createHome = true;
+  };
+  systemd.tmpfiles.rules = [ "d /var/lib/app 0755 app app -" ];"#,
+    );
+    let found = lint_source(
+        Path::new("m.nix"),
+        Some(Language::Nix),
+        &source,
+        &LintConfig::default(),
+        &FileFacts::default(),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(&source[found[0].range.clone()], "0755");
+    assert!(
+        found[0].message.contains("/var/lib/app"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(&source[found[0].labels[0].range.clone()], "/var/lib/app");
+    // Agreeing sources, and homes NixOS does not create, are fine.
+    let source = module(
+        r#"  users.users.app = { home = "/var/lib/app"; createHome = true; homeMode = "0755"; };
+  users.users.web.home = "/srv/web";
+  systemd.tmpfiles.rules = [ "d /var/lib/app 0755 app app -" "d /srv/web 0755 web web -" ];"#,
+    );
+    assert_eq!(check(&source), []);
+}

@@ -166,6 +166,11 @@ pub struct GlobalArgs {
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
 
+    /// Do not read or write the per-file cache (by default, files that were clean in an
+    /// earlier run and have not changed since are skipped unread).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Skip explicitly named files that match an `exclude` of the configuration.
     #[arg(long, global = true)]
     pub force_exclude: bool,

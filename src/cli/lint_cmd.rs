@@ -22,11 +22,12 @@ use flakefmt::lint::rules::git_exec_bit::{FileAction, file_action};
 use flakefmt::lint::{FileFacts, FileInput, Linter};
 use flakefmt::nix::NixFormatOptions;
 
+use super::cache::{Cache, FileStamp, Fingerprint, Learned};
 use super::discover::{ConfigFailure, ConfigStore};
 use super::output::{self, Style, display_path};
 use super::repo::{self, Repositories};
 use super::report::Exit;
-use super::run::{FORMAT_STACK_SIZE, FormatFailure, decode, format_text};
+use super::run::{FORMAT_STACK_SIZE, FormatFailure, decode, format_key, format_text};
 use super::walk::{self, Candidate};
 use super::{guard, write};
 
@@ -45,7 +46,8 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn fixing(self) -> Option<bool> {
+    /// `Some(unsafe_fixes)` when the run applies fixes.
+    pub fn fixing(self) -> Option<bool> {
         match self {
             Mode::Lint { fix, unsafe_fixes } if fix || unsafe_fixes => Some(unsafe_fixes),
             _ => None,
@@ -69,6 +71,8 @@ pub struct Settings<'a> {
     pub threads: usize,
     /// Configuration.
     pub store: &'a Arc<ConfigStore>,
+    /// The per-file cache (off for `--no-cache`, `--fix` and stdin).
+    pub cache: Option<&'a Cache>,
 }
 
 /// What one file produced.
@@ -243,6 +247,16 @@ fn process(
         apply_file_actions(&mut result, settings, repositories);
         return result;
     };
+    // Clean last time (formatted, no finding) and unchanged since, with the same settings
+    // and the same facts from elsewhere (the git index mode, ...): skipped unread.
+    let keys = settings
+        .cache
+        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded.config.lint, &facts));
+    if let (Some((cache, format_key, lint_key)), Ok(stamp)) = (keys, fs::symlink_metadata(path))
+        && cache.is_clean(path, &FileStamp::of(&stamp), format_key, Some(lint_key))
+    {
+        return result;
+    }
     let (bytes, metadata) = match fs::File::open(path).and_then(|mut file| {
         let metadata = file.metadata()?;
         let mut bytes = Vec::with_capacity(metadata.len() as usize);
@@ -315,9 +329,13 @@ fn process(
                 )),
             }
             result.diagnostics.extend(linter.lint(&input));
+            record_if_clean(keys, &result, &metadata);
         }
         Mode::Lint { .. } => match settings.mode.fixing() {
-            None => result.diagnostics = linter.lint(&input),
+            None => {
+                result.diagnostics = linter.lint(&input);
+                record_if_clean(keys, &result, &metadata);
+            }
             Some(unsafe_fixes) => {
                 let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
                 for dropped in &fixed.dropped {
@@ -346,6 +364,49 @@ fn process(
         },
     }
     result
+}
+
+/// The cache and this file's keys: the format key (`check` only) and the lint key, a
+/// fingerprint of the build, the `[lint]` settings and every fact gathered from outside
+/// the file's text (its mode on disk and in the git index, its first bytes, ...).
+fn cache_keys<'c>(
+    cache: &'c Cache,
+    settings: &Settings<'_>,
+    language: Language,
+    path: &Path,
+    lint_config: &flakefmt::lint::LintConfig,
+    facts: &FileFacts,
+) -> Option<(&'c Cache, Option<u64>, u64)> {
+    let format_key = match settings.mode {
+        Mode::Check => Some(format_key(cache, language, path, settings.store)?),
+        Mode::Lint { .. } => None,
+    };
+    let lint_key = Fingerprint::new()
+        .bytes(&cache.format_key(language, &"lint").to_le_bytes())
+        .debug(lint_config)
+        .debug(facts)
+        .key();
+    Some((cache, format_key, lint_key))
+}
+
+/// Records a file that came out clean: formatted (for `check`) and without any finding.
+fn record_if_clean(
+    keys: Option<(&Cache, Option<u64>, u64)>,
+    result: &FileResult,
+    metadata: &fs::Metadata,
+) {
+    if let Some((cache, format_key, lint_key)) = keys
+        && result.diagnostics.is_empty()
+        && result.formatted.is_none()
+        && result.errors.is_empty()
+        && result.config_failure.is_none()
+    {
+        let learned = Learned {
+            format_clean: format_key,
+            lint_clean: Some(lint_key),
+        };
+        cache.record(&result.path, &FileStamp::of(metadata), learned);
+    }
 }
 
 fn lint_facts_only(linter: &Linter<'_>, path: &Path, facts: &FileFacts) -> Vec<Diagnostic> {

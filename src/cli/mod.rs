@@ -7,10 +7,12 @@
 //! - `report`: printing results in path order; the exit code.
 //! - `output`: diffs, diagnostics, colour.
 //! - `write`: atomic writes.
+//! - `cache`: the per-file cache (files clean last time are skipped unread).
 //! - `stdin`: `--stdin-filepath`.
 //! - `debug`: `--print-tree` / `--print-ir`.
 
 pub mod args;
+pub mod cache;
 pub mod debug;
 pub mod discover;
 pub mod guard;
@@ -128,7 +130,10 @@ fn run_cli(cli: Cli) -> Exit {
     };
     let mut reporter = Reporter::new(style, verbosity, task);
     reporter.walk_errors(&collected.errors);
-    match run::process_all(&collected.files, &store, task, threads) {
+    let cache = (!global.no_cache)
+        .then(|| cache::open_for_run(&paths))
+        .flatten();
+    match run::process_all(&collected.files, &store, task, threads, cache.as_ref()) {
         Ok(jobs) => {
             for job in &jobs {
                 reporter.job(job);
@@ -139,6 +144,9 @@ fn run_cli(cli: Cli) -> Exit {
             eprint!("{}", output::error_line(&message, style.color_stderr));
             return Exit::Errors;
         }
+    }
+    if let Some(cache) = cache {
+        cache::finish(cache, global.verbose);
     }
     reporter.finish(started.elapsed())
 }
@@ -174,6 +182,10 @@ fn run_lint(
         .jobs
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // `lint --fix` writes files: it neither trusts nor fills the cache.
+    let cache = (!global.no_cache && mode.fixing().is_none() && global.stdin_filepath.is_none())
+        .then(|| cache::open_for_run(paths))
+        .flatten();
     let settings = lint_cmd::Settings {
         mode,
         format,
@@ -182,6 +194,7 @@ fn run_lint(
         force_exclude: global.force_exclude,
         threads,
         store: &store,
+        cache: cache.as_ref(),
     };
     if let Some(path) = &global.stdin_filepath {
         if !paths.is_empty() {
@@ -196,5 +209,9 @@ fn run_lint(
         }
         return lint_cmd::run_stdin(path, &settings);
     }
-    lint_cmd::run(paths, &settings)
+    let exit = lint_cmd::run(paths, &settings);
+    if let Some(cache) = cache {
+        cache::finish(cache, global.verbose);
+    }
+    exit
 }

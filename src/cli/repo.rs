@@ -27,6 +27,9 @@ pub struct Repositories {
     /// Top level per directory asked about (`None`: not in a repository).
     tops: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     indexes: Mutex<HashMap<PathBuf, std::sync::Arc<Index>>>,
+    /// Held while git writes an index: files are fixed in parallel, and concurrent
+    /// `git update-index` runs in one repository fail on its `index.lock`.
+    index_writes: Mutex<()>,
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
@@ -179,6 +182,10 @@ pub fn set_executable(
             } else {
                 "--chmod=-x"
             };
+            let _writing = repositories
+                .index_writes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             let status = Command::new("git")
                 .arg("-C")
                 .arg(&index.top)

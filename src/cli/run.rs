@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use flakefmt::Language;
 use flakefmt::diagnostic::Diagnostic;
 
+use super::cache::{Cache, FileStamp, Learned};
 use super::discover::{ConfigFailure, ConfigStore};
 use super::guard;
 use super::walk::Candidate;
@@ -192,17 +193,44 @@ fn detect_language(path: &Path) -> Option<Language> {
     Language::detect(path, Some(&head[..filled]))
 }
 
+/// The cache key of a file's format settings, when the cache is on and they are valid.
+pub fn format_key(
+    cache: &Cache,
+    language: Language,
+    path: &Path,
+    store: &ConfigStore,
+) -> Option<u64> {
+    match language {
+        Language::Nix => Some(cache.format_key(language, &store.nix_options(path).ok()?)),
+        Language::Python | Language::PythonStub => {
+            let stub = language == Language::PythonStub;
+            Some(cache.format_key(language, &store.python_options(path, stub).ok()?))
+        }
+        _ => None,
+    }
+}
+
 /// Processes one file.
-pub fn process_file(candidate: &Candidate, store: &ConfigStore, task: Task) -> FileJob {
-    process_file_with(candidate, task, |language, source, path| {
+pub fn process_file(
+    candidate: &Candidate,
+    store: &ConfigStore,
+    task: Task,
+    cache: Option<&Cache>,
+) -> FileJob {
+    let key = |language, path: &Path| {
+        cache.and_then(|cache| Some((cache, format_key(cache, language, path, store)?)))
+    };
+    process_file_with(candidate, task, key, |language, source, path| {
         format_text(language, source, path, store)
     })
 }
 
-/// Processes one file with the given formatter (the seam the tests use to inject a bug).
-fn process_file_with(
+/// Processes one file with the given formatter (the seam the tests use to inject a bug)
+/// and cache (the cache and the file's format key, when the cache is on).
+fn process_file_with<'c>(
     candidate: &Candidate,
     task: Task,
+    cache_key: impl FnOnce(Language, &Path) -> Option<(&'c Cache, u64)>,
     format: impl FnOnce(Language, &str, &Path) -> Result<String, FormatFailure>,
 ) -> FileJob {
     let mut job = FileJob::new(candidate);
@@ -217,12 +245,25 @@ fn process_file_with(
     }
     // Read through a handle opened on a path that is not a symlink (a walk or the
     // argument check already refused symlinks; this closes most of the race).
-    match fs::symlink_metadata(&candidate.path) {
+    let link_metadata = match fs::symlink_metadata(&candidate.path) {
         Ok(metadata) if metadata.file_type().is_symlink() => {
             return job.fail("is a symlink; flakefmt never follows symlinks");
         }
-        Ok(_) => {}
+        Ok(metadata) => metadata,
         Err(error) => return job.fail(format!("could not read: {error}")),
+    };
+    // Clean last time and unchanged since: skipped without being read.
+    let cached = cache_key(language, &candidate.path);
+    if let Some((cache, key)) = cached
+        && cache.is_clean(
+            &candidate.path,
+            &FileStamp::of(&link_metadata),
+            Some(key),
+            None,
+        )
+    {
+        job.outcome = Outcome::Unchanged;
+        return job;
     }
     let (bytes, metadata) = match fs::File::open(&candidate.path).and_then(|mut file| {
         let metadata = file.metadata()?;
@@ -254,27 +295,53 @@ fn process_file_with(
             return job;
         }
     };
+    if formatted == source
+        && let Some((cache, key)) = cached
+    {
+        let learned = Learned {
+            format_clean: Some(key),
+            lint_clean: None,
+        };
+        cache.record(&candidate.path, &FileStamp::of(&metadata), learned);
+    }
     job.outcome = if formatted == source {
         Outcome::Unchanged
     } else {
         match task {
             Task::Check | Task::Diff => Outcome::WouldReformat,
-            Task::Write => match write_atomically(&candidate.path, &bytes, &metadata, &formatted) {
-                Ok(()) => Outcome::Formatted,
-                Err(WriteError::ChangedOnDisk) => {
-                    job.warnings.push(WriteError::ChangedOnDisk.to_string());
-                    Outcome::Failed
+            Task::Write => {
+                #[cfg(debug_assertions)]
+                test_hook_before_write(&candidate.path);
+                match write_atomically(&candidate.path, &bytes, &metadata, &formatted) {
+                    Ok(()) => Outcome::Formatted,
+                    Err(WriteError::ChangedOnDisk) => {
+                        job.warnings.push(WriteError::ChangedOnDisk.to_string());
+                        Outcome::Failed
+                    }
+                    Err(error) => {
+                        job.errors.push(error.to_string());
+                        Outcome::Failed
+                    }
                 }
-                Err(error) => {
-                    job.errors.push(error.to_string());
-                    Outcome::Failed
-                }
-            },
+            }
         }
     };
     job.source = Some(source);
     job.formatted = Some(formatted);
     job
+}
+
+/// Debug builds only, for `tests/bad_input.rs`: `FLAKEFMT_TEST_APPEND_BEFORE_WRITE=TEXT`
+/// appends TEXT to each file just before it is written, as an editor saving the file at
+/// that moment would; the write must then leave the file alone and warn.
+#[cfg(debug_assertions)]
+fn test_hook_before_write(path: &Path) {
+    if let Some(text) = std::env::var_os("FLAKEFMT_TEST_APPEND_BEFORE_WRITE") {
+        use std::io::Write;
+        if let Ok(mut file) = fs::OpenOptions::new().append(true).open(path) {
+            let _ = file.write_all(text.as_encoded_bytes());
+        }
+    }
 }
 
 /// Processes every candidate on a pool of `threads` threads with large stacks; the jobs
@@ -284,6 +351,7 @@ pub fn process_all(
     store: &ConfigStore,
     task: Task,
     threads: usize,
+    cache: Option<&Cache>,
 ) -> Result<Vec<FileJob>, String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -294,7 +362,7 @@ pub fn process_all(
     Ok(pool.install(|| {
         candidates
             .par_iter()
-            .map(|candidate| process_file(candidate, store, task).compact())
+            .map(|candidate| process_file(candidate, store, task, cache).compact())
             .collect()
     }))
 }
@@ -312,9 +380,12 @@ mod tests {
             path: path.clone(),
             explicit: true,
         };
-        let job = process_file_with(&candidate, Task::Write, |_, _, _| {
-            panic!("index out of bounds")
-        });
+        let job = process_file_with(
+            &candidate,
+            Task::Write,
+            |_, _| None,
+            |_, _, _| panic!("index out of bounds"),
+        );
         assert_eq!(job.outcome, Outcome::Failed);
         assert_eq!(job.errors.len(), 1);
         assert!(
@@ -325,9 +396,12 @@ mod tests {
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), "x=1\n");
         // The next file is processed normally.
-        let job = process_file_with(&candidate, Task::Write, |_, source, _| {
-            Ok(source.replace('=', " = "))
-        });
+        let job = process_file_with(
+            &candidate,
+            Task::Write,
+            |_, _| None,
+            |_, source, _| Ok(source.replace('=', " = ")),
+        );
         assert_eq!(job.outcome, Outcome::Formatted);
         assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
     }

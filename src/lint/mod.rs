@@ -18,6 +18,7 @@ pub mod guard;
 pub mod hash_sites;
 pub mod hashes;
 pub mod mode_commands;
+pub(crate) mod mode_sources;
 pub mod nix_syntax;
 pub mod output;
 pub mod registry;

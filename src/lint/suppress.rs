@@ -65,10 +65,24 @@ pub fn collect(language: Option<Language>, source: &str, nix: Option<&ParsedNix>
             }
         }
         Some(Language::Markdown) => {
-            for (offset, _) in source.match_indices("<!--") {
-                let rest = &source[offset..];
-                let end = rest.find("-->").map_or(rest.len(), |end| end + 3);
-                parse_comment(&rest[..end], offset, &lines, Some(source), &mut allows);
+            // Real HTML comments only (not `<!-- … -->` written inside code).
+            let parser = pulldown_cmark::Parser::new_ext(source, pulldown_cmark::Options::all());
+            for (event, range) in parser.into_offset_iter() {
+                if let pulldown_cmark::Event::Html(_) | pulldown_cmark::Event::InlineHtml(_) = event
+                {
+                    let html = &source[range.clone()];
+                    for (offset, _) in html.match_indices("<!--") {
+                        let rest = &html[offset..];
+                        let end = rest.find("-->").map_or(rest.len(), |end| end + 3);
+                        parse_comment(
+                            &rest[..end],
+                            range.start + offset,
+                            &lines,
+                            Some(source),
+                            &mut allows,
+                        );
+                    }
+                }
             }
         }
         Some(_) => {
@@ -226,6 +240,13 @@ mod tests {
         let allows = collect(Some(Language::Markdown), source, None);
         assert_eq!(allows.len(), 1);
         assert_eq!(allows[0].scope, AllowScope::Lines(2, 5));
+    }
+
+    #[test]
+    fn markdown_comments_in_code_are_not_allows() {
+        let source =
+            "Write `<!-- flakefmt: allow(rule) -->`.\n\n```md\n<!-- flakefmt: allow(x) -->\n```\n";
+        assert!(collect(Some(Language::Markdown), source, None).is_empty());
     }
 
     #[test]

@@ -18,8 +18,10 @@
 //! `default` is evaluated only when that option is read, so it is covered by the read.
 //! A module file with no guard pairs is not walked at all.
 
+pub mod conditions;
 pub mod declarations;
 pub mod formula;
+pub mod module;
 pub mod operator;
 pub mod pairs;
 pub mod scope;
@@ -81,10 +83,10 @@ pub fn check_module(root: &SyntaxNode, source: &str, options: &GuardOptions) -> 
     if options.pairs.is_empty() && !source.contains("enable") {
         return Vec::new();
     }
-    if options.pairs.is_empty() && !walk::declares_guard_pairs(root) {
+    if options.pairs.is_empty() && !module::declares_guard_pairs(root) {
         return Vec::new();
     }
-    if !walk::has_module_function(root) {
+    if !module::has_module_function(root) {
         return Vec::new();
     }
     let mut walker = walk::Walker::new(source, root, options);

@@ -18,6 +18,7 @@ use rowan::ast::AstNode;
 use super::GuardOptions;
 use super::declarations::{self, application_spine, peel_parens, static_path};
 use super::formula::{AtomId, Formula, implies};
+use super::module::{is_imports_element, pattern_has, top_module};
 use super::pairs::{Pair, build_pairs};
 use super::scope::{
     OptionPath, Resolved, Scope, Slot, ValueRef, WithNamespace, lookup, resolve_expr,
@@ -28,8 +29,6 @@ use super::scope::{
 const BUDGET: usize = 2_000_000;
 /// Nesting depth at which the walk stops descending.
 const MAX_DEPTH: usize = 400;
-/// Nesting depth at which a condition becomes one opaque atom.
-const MAX_FORMULA_DEPTH: usize = 64;
 
 /// An unguarded access, as found.
 #[derive(Debug, Clone)]
@@ -127,88 +126,6 @@ fn collapse_whitespace(text: &str) -> String {
     }
 }
 
-/// The lambda that makes the file a module by the spec's definition: the top-level
-/// function (looking through `let … in` and wrapper functions such as `{ self }:`) with a
-/// `config` formal or `@`-bound arguments.
-pub fn top_module(root: &SyntaxNode) -> Option<TextRange> {
-    let mut node = ast::Root::cast(root.clone())?.expr()?.syntax().clone();
-    for _ in 0..8 {
-        node = peel_parens(node);
-        match node.kind() {
-            SyntaxKind::NODE_LET_IN => node = ast::LetIn::cast(node)?.body()?.syntax().clone(),
-            SyntaxKind::NODE_LAMBDA => {
-                let lambda = ast::Lambda::cast(node.clone())?;
-                if let Some(ast::Param::Pattern(pattern)) = lambda.param()
-                    && (pattern.pat_bind().is_some() || pattern_has(&pattern, "config"))
-                {
-                    return Some(node.text_range());
-                }
-                node = lambda.body()?.syntax().clone();
-            }
-            _ => return None,
-        }
-    }
-    None
-}
-
-/// Whether a function is an element of an `imports = [ … ];` list.
-fn is_imports_element(node: &SyntaxNode) -> bool {
-    let mut current = node.clone();
-    while let Some(parent) = current.parent()
-        && parent.kind() == SyntaxKind::NODE_PAREN
-    {
-        current = parent;
-    }
-    let Some(list) = current
-        .parent()
-        .filter(|p| p.kind() == SyntaxKind::NODE_LIST)
-    else {
-        return false;
-    };
-    list.parent()
-        .and_then(ast::AttrpathValue::cast)
-        .and_then(|binding| binding.attrpath())
-        .and_then(|path| path.attrs().last())
-        .and_then(|attr| static_attr_name(&attr))
-        .is_some_and(|name| name == "imports")
-}
-
-fn pattern_has(pattern: &ast::Pattern, name: &str) -> bool {
-    pattern.pat_entries().any(|entry| {
-        entry
-            .ident()
-            .is_some_and(|ident| ident.syntax().text() == name)
-    })
-}
-
-/// Whether the file contains any module function at all (a cheap pre-check).
-pub fn has_module_function(root: &SyntaxNode) -> bool {
-    !module_functions(root).is_empty()
-}
-
-/// Every function that may be a module (a superset: submodules are included).
-fn module_functions(root: &SyntaxNode) -> Vec<ast::Lambda> {
-    let top = top_module(root);
-    root.descendants()
-        .filter_map(ast::Lambda::cast)
-        .filter(|lambda| {
-            Some(lambda.syntax().text_range()) == top
-                || matches!(lambda.param(), Some(ast::Param::Pattern(pattern)) if pattern_has(&pattern, "config"))
-        })
-        .collect()
-}
-
-/// Whether any module function of the file declares options from which a guard pair is
-/// inferred (without configured pairs, a file where none does has nothing to check).
-pub fn declares_guard_pairs(root: &SyntaxNode) -> bool {
-    module_functions(root).iter().any(|lambda| {
-        lambda
-            .body()
-            .and_then(|body| declarations::module_result_attrset(body.syntax()))
-            .is_some_and(|result| !declarations::collect(&result).infer_pairs().is_empty())
-    })
-}
-
 impl<'a> Walker<'a> {
     /// A walker for one file.
     pub fn new(source: &'a str, root: &SyntaxNode, options: &'a GuardOptions) -> Self {
@@ -240,7 +157,8 @@ impl<'a> Walker<'a> {
         self.walk(root, &ctx);
     }
 
-    fn atom(&mut self, key: String) -> AtomId {
+    /// The atom for `key`, interned.
+    pub(super) fn atom(&mut self, key: String) -> AtomId {
         let next = self.atoms.len() as AtomId;
         *self.atoms.entry(key).or_insert(next)
     }
@@ -867,135 +785,4 @@ impl<'a> Walker<'a> {
         }
         format!("config.{}", pair.guard_path().join("."))
     }
-
-    /// The boolean formula of a condition (see the spec's normalisation rules).
-    ///
-    /// `depth` grows with nesting (by 1) and with let-bound conditions expanded (by 16);
-    /// past [`MAX_FORMULA_DEPTH`] the rest is one opaque atom, so a 10 000-term `&&` chain
-    /// cannot exhaust the stack.
-    fn formula(&mut self, node: &SyntaxNode, scope: &Rc<Scope>, depth: usize) -> Formula {
-        let node = peel_parens(node.clone());
-        if depth > MAX_FORMULA_DEPTH {
-            return self.opaque_atom(&node);
-        }
-        match node.kind() {
-            SyntaxKind::NODE_UNARY_OP => {
-                if let Some(unary) = ast::UnaryOp::cast(node.clone())
-                    && unary.operator() == Some(ast::UnaryOpKind::Invert)
-                    && let Some(inner) = unary.expr()
-                {
-                    return self.formula(inner.syntax(), scope, depth + 1).negate();
-                }
-            }
-            SyntaxKind::NODE_BIN_OP => {
-                if let Some(bin_op) = ast::BinOp::cast(node.clone())
-                    && let (Some(lhs), Some(rhs), Some(operator)) =
-                        (bin_op.lhs(), bin_op.rhs(), bin_op.operator())
-                {
-                    let (lhs, rhs) = (lhs.syntax().clone(), rhs.syntax().clone());
-                    match operator {
-                        ast::BinOpKind::And => {
-                            return Formula::And(vec![
-                                self.formula(&lhs, scope, depth + 1),
-                                self.formula(&rhs, scope, depth + 1),
-                            ]);
-                        }
-                        ast::BinOpKind::Or => {
-                            return Formula::Or(vec![
-                                self.formula(&lhs, scope, depth + 1),
-                                self.formula(&rhs, scope, depth + 1),
-                            ]);
-                        }
-                        ast::BinOpKind::Implication => {
-                            return Formula::Implies(
-                                Box::new(self.formula(&lhs, scope, depth + 1)),
-                                Box::new(self.formula(&rhs, scope, depth + 1)),
-                            );
-                        }
-                        ast::BinOpKind::Equal | ast::BinOpKind::NotEqual => {
-                            let equal = operator == ast::BinOpKind::Equal;
-                            let sides = match (bool_literal(&lhs, scope), bool_literal(&rhs, scope))
-                            {
-                                (_, Some(value)) => Some((lhs, value)),
-                                (Some(value), _) => Some((rhs, value)),
-                                _ => None,
-                            };
-                            if let Some((other, value)) = sides {
-                                let formula = self.formula(&other, scope, depth + 1);
-                                return if value == equal {
-                                    formula
-                                } else {
-                                    formula.negate()
-                                };
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            SyntaxKind::NODE_APPLY => {
-                // `lib.assertMsg C "…"` is C (or a throw): `assert assertMsg C "…"; body`.
-                if let Some((head, args)) = application_spine(&node)
-                    && args.len() >= 2
-                    && matches!(resolve_expr(&head, scope), Resolved::LibFn(name) if name == "assertMsg")
-                {
-                    return self.formula(&args[0], scope, depth + 1);
-                }
-            }
-            SyntaxKind::NODE_IF_ELSE => {
-                if let Some(if_else) = ast::IfElse::cast(node.clone())
-                    && let (Some(c), Some(t), Some(e)) =
-                        (if_else.condition(), if_else.body(), if_else.else_body())
-                {
-                    let condition = self.formula(c.syntax(), scope, depth + 1);
-                    let then = self.formula(t.syntax(), scope, depth + 1);
-                    let otherwise = self.formula(e.syntax(), scope, depth + 1);
-                    return Formula::Or(vec![
-                        Formula::And(vec![condition.clone(), then]),
-                        Formula::And(vec![condition.negate(), otherwise]),
-                    ]);
-                }
-            }
-            _ => {}
-        }
-        if let Some(value) = bool_literal(&node, scope) {
-            return Formula::Const(value);
-        }
-        match resolve_expr(&node, scope) {
-            Resolved::Config {
-                path,
-                complete: true,
-            } => Formula::Atom(self.atom(format!("config:{}", path.join(".")))),
-            Resolved::Value(value) if value.attr.is_none() => {
-                self.formula(&value.expr, &value.scope, depth + 16)
-            }
-            _ => self.opaque_atom(&node),
-        }
-    }
-
-    /// An atom for an expression the analysis does not look into, identified by its text
-    /// (the same condition written twice is one atom), or by its place when it is long.
-    fn opaque_atom(&mut self, node: &SyntaxNode) -> Formula {
-        let range = node.text_range();
-        if usize::from(range.len()) > 256 {
-            return Formula::Atom(self.atom(format!("at:{range:?}")));
-        }
-        let text: String = node.text().to_string().split_whitespace().collect();
-        Formula::Atom(self.atom(format!("expr:{text}")))
-    }
-}
-
-/// `true` / `false`, unless shadowed.
-fn bool_literal(node: &SyntaxNode, scope: &Rc<Scope>) -> Option<bool> {
-    let node = peel_parens(node.clone());
-    if node.kind() != SyntaxKind::NODE_IDENT {
-        return None;
-    }
-    let text = node.text().to_string();
-    let value = match text.as_str() {
-        "true" => true,
-        "false" => false,
-        _ => return None,
-    };
-    matches!(lookup(scope, &text), Resolved::Unknown).then_some(value)
 }

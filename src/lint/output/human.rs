@@ -2,6 +2,8 @@
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
 use codespan_reporting::files::SimpleFiles;
+use std::io::Write;
+
 use codespan_reporting::term::{self, termcolor};
 
 use super::{FileReport, RenderOptions};
@@ -41,6 +43,22 @@ pub(super) fn render(files: &[FileReport<'_>], options: &RenderOptions) -> Strin
                 };
                 notes.push(format!("fix ({how}): {}", fix.message));
             }
+            if file.source.is_empty() {
+                // A file without text (a link, a binary): no snippet to show.
+                let mut text = format!(
+                    "{}[{}]: {}\n  ┌─ {}\n",
+                    diagnostic.severity.as_str(),
+                    diagnostic.rule,
+                    diagnostic.message,
+                    file.path
+                );
+                for note in &notes {
+                    text.push_str(&format!("  = {note}\n"));
+                }
+                text.push('\n');
+                let _ = buffer.write_all(text.as_bytes());
+                continue;
+            }
             let report = Report::new(level)
                 .with_code(&diagnostic.rule)
                 .with_message(&diagnostic.message)
@@ -79,5 +97,22 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains('\u{1b}'), "no colour unless asked");
+    }
+
+    #[test]
+    fn files_without_text_have_no_snippet() {
+        let diagnostics = sample();
+        let out = render(
+            &[FileReport {
+                path: "result",
+                source: "",
+                diagnostics: &diagnostics[1..],
+            }],
+            &RenderOptions::default(),
+        );
+        assert_eq!(
+            out,
+            "warning[git_exec_bit]: not executable\n  ┌─ result\n\n"
+        );
     }
 }

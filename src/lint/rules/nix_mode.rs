@@ -7,6 +7,7 @@ use rnix::{SyntaxKind, SyntaxNode};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::lint::FileContext;
 use crate::lint::mode_commands::{CommandWord, check_command};
+use crate::lint::mode_sources::{disagreements, mode_sources, tmpfiles_lines};
 use crate::lint::nix_syntax::{
     attribute_path, binding_key, binding_value, range, static_string, unparen,
 };
@@ -22,7 +23,11 @@ pub const META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixKind::SafeAndUnsafe,
     languages: run::SHELL_HOSTS,
-    nix_kinds: &[SyntaxKind::NODE_ATTRPATH_VALUE, SyntaxKind::NODE_STRING],
+    nix_kinds: &[
+        SyntaxKind::NODE_ROOT,
+        SyntaxKind::NODE_ATTRPATH_VALUE,
+        SyntaxKind::NODE_STRING,
+    ],
     any_file: false,
 };
 
@@ -254,77 +259,49 @@ fn tmpfiles_category(kind: &str) -> Option<Category> {
     }
 }
 
-/// Splits the raw text of a string into words with their offsets, keeping `${…}` whole.
-fn words(text: &str) -> Vec<(usize, &str)> {
-    let mut words = Vec::new();
-    let mut start = None;
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            start.get_or_insert(i);
-            depth += 1;
-            i += 2;
-            continue;
-        }
-        if depth > 0 {
-            match b {
-                b'{' => depth += 1,
-                b'}' => depth -= 1,
-                _ => {}
-            }
-        } else if b.is_ascii_whitespace() {
-            if let Some(s) = start.take() {
-                words.push((s, &text[s..i]));
-            }
-        } else {
-            start.get_or_insert(i);
-        }
-        i += 1;
-    }
-    if let Some(s) = start {
-        words.push((s, &text[s..]));
-    }
-    words
-}
-
 /// Checks one `systemd.tmpfiles.rules` string.
 fn check_tmpfiles_line(string: &SyntaxNode, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-    let whole = range(string);
-    let text = file.text(whole.clone());
-    let quote = if text.starts_with("''") { 2 } else { 1 };
-    if text.len() < 2 * quote {
-        return;
-    }
-    let inner = &text[quote..text.len() - quote];
-    let base = whole.start + quote;
-    for line in inner.split('\n') {
-        let line_offset = line.as_ptr() as usize - inner.as_ptr() as usize;
-        let words = words(line);
-        let (Some((_, kind)), Some((_, path)), Some(&(mode_offset, mode_word))) =
-            (words.first(), words.get(1), words.get(2))
-        else {
+    for line in tmpfiles_lines(string, file.source) {
+        let Some(category) = tmpfiles_category(line.kind) else {
             continue;
         };
-        let kind = kind.trim_end_matches(['+', '!', '-', '=', '~', '^']);
-        let Some(category) = tmpfiles_category(kind) else {
-            continue;
-        };
-        if mode_word == "-" || mode_word.contains("${") {
+        if line.mode == "-" || line.mode.contains("${") {
             continue;
         }
-        let mode_range =
-            base + line_offset + mode_offset..base + line_offset + mode_offset + mode_word.len();
-        let Some(mode) = parse_mode(mode_word, true) else {
-            out.push(META.diagnostic(format!("`{mode_word}` is not an octal mode"), mode_range));
+        let Some(mode) = parse_mode(line.mode, true) else {
+            out.push(META.diagnostic(
+                format!("`{}` is not an octal mode", line.mode),
+                line.mode_range,
+            ));
             continue;
         };
-        let secret = is_secret(file, &[path]);
-        if let Some(diagnostic) = judge(category, mode, secret, mode_range) {
+        let secret = is_secret(file, &[line.path]);
+        if let Some(diagnostic) = judge(category, mode, secret, line.mode_range) {
             out.push(diagnostic);
         }
+    }
+}
+
+/// Two sources giving one path different modes (a warning on the later one).
+fn check_disagreements(root: &SyntaxNode, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+    let sources = mode_sources(root, file.source);
+    for (later, earlier) in disagreements(&sources) {
+        let (later, earlier) = (&sources[later], &sources[earlier]);
+        out.push(
+            Diagnostic::new(
+                META.name,
+                Severity::Warning,
+                format!(
+                    "`{}` gets mode `{:04o}` from {}, but `{:04o}` from {}",
+                    later.path, later.value, later.origin, earlier.value, earlier.origin
+                ),
+                later.range.clone(),
+            )
+            .with_label(
+                earlier.range.clone(),
+                format!("`{:04o}` here", earlier.value),
+            ),
+        );
     }
 }
 
@@ -359,6 +336,10 @@ impl Rule for NixMode {
     }
 
     fn check_node(&self, node: &SyntaxNode, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        if node.kind() == SyntaxKind::NODE_ROOT {
+            check_disagreements(node, file, out);
+            return;
+        }
         if node.kind() == SyntaxKind::NODE_STRING {
             if let Some(snippet) = run::nix_snippet(node) {
                 check_snippet(&snippet, out);
