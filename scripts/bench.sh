@@ -40,8 +40,10 @@ command -v hyperfine >/dev/null || { echo "hyperfine not found (apt-get install 
 
 # flakefmt's cache and treefmt's cache live here, never in the corpus or the repository.
 export XDG_CACHE_HOME=$out/cache
+export RUFF_CACHE_DIR=$out/cache/ruff
 rm -rf "$XDG_CACHE_HOME"
 mkdir -p "$XDG_CACHE_HOME"
+cd "$out"
 
 alejandra=${ALEJANDRA:-$(command -v alejandra || true)}
 have() { command -v "$1" >/dev/null 2>&1; }
