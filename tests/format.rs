@@ -186,3 +186,15 @@ fn deep_nesting_does_not_overflow() {
     let error = format(&too_deep, &NixFormatOptions::default()).unwrap_err();
     assert!(error.contains("nesting too deep to format"), "{error}");
 }
+
+#[test]
+fn debug_ir_shows_groups_spacings_and_texts() {
+    let source = "f { a = 1; }\n";
+    let parsed = flakefmt::nix::parse::parse(source).unwrap();
+    let ir =
+        flakefmt::nix::format::debug_ir(source, &parsed, &NixFormatOptions::default()).unwrap();
+    assert!(ir.starts_with("group {\n"), "{ir}");
+    assert!(ir.contains("priority {"), "{ir}");
+    assert!(ir.contains("\"f\" @0+0"), "{ir}");
+    assert!(ir.contains("hardline"), "{ir}");
+}
