@@ -196,5 +196,5 @@ fn debug_ir_shows_groups_spacings_and_texts() {
     assert!(ir.starts_with("group {\n"), "{ir}");
     assert!(ir.contains("priority {"), "{ir}");
     assert!(ir.contains("\"f\" @0+0"), "{ir}");
-    assert!(ir.contains("hardline"), "{ir}");
+    assert!(ir.contains("\n  line\n"), "{ir}");
 }
