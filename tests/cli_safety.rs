@@ -170,3 +170,19 @@ fn running_as_root() -> bool {
         .map(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
         .unwrap_or(true)
 }
+
+#[test]
+fn python_output_the_target_version_cannot_parse_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "f'outer {x:{\"# not a comment\"} }'\n";
+    fs::write(dir.path().join("ruff.toml"), "target-version = \"py311\"\n").unwrap();
+    fs::write(dir.path().join("a.py"), source).unwrap();
+    let output = flakefmt(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("a.py") && err.contains("left untouched"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("a.py")).unwrap(), source);
+}

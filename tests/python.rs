@@ -157,20 +157,37 @@ fn the_binary_discovers_ruff_configuration_like_ruff() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// How to run ruff: `ruff` on PATH, else `python3 -m ruff` (pip's scripts directory is not
+/// always on PATH); `None` when neither works.
+fn ruff_program() -> Option<Vec<String>> {
+    let candidates = [
+        vec!["ruff".to_string()],
+        vec!["python3".into(), "-m".into(), "ruff".into()],
+    ];
+    candidates.into_iter().find(|program| {
+        Command::new(&program[0])
+            .args(&program[1..])
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success())
+    })
+}
+
 #[test]
 fn output_is_byte_identical_to_ruff_format() {
-    let version = Command::new("ruff").arg("--version").output();
-    let version = match version {
-        Ok(output) if output.status.success() => {
-            String::from_utf8_lossy(&output.stdout).trim().to_string()
-        }
-        _ => {
-            eprintln!(
-                "SKIPPED output_is_byte_identical_to_ruff_format: `ruff` is not on PATH (pip install ruff==0.17.6)"
-            );
-            return;
-        }
+    let Some(program) = ruff_program() else {
+        eprintln!(
+            "SKIPPED output_is_byte_identical_to_ruff_format: `ruff` is not installed (pip install ruff==0.17.6)"
+        );
+        return;
     };
+    let ruff = || {
+        let mut command = Command::new(&program[0]);
+        command.args(&program[1..]);
+        command
+    };
+    let version = ruff().arg("--version").output().unwrap();
+    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
     if version != RUFF_VERSION {
         eprintln!(
             "SKIPPED output_is_byte_identical_to_ruff_format: found `{version}`, need `{RUFF_VERSION}`"
@@ -180,7 +197,7 @@ fn output_is_byte_identical_to_ruff_format() {
     let mut failures = Vec::new();
     for case in cases() {
         let (dir, input) = sandbox(&case);
-        let status = Command::new("ruff")
+        let status = ruff()
             .args(["format", "--no-cache", "--quiet"])
             .arg(&case.input_name)
             .current_dir(dir.path())

@@ -7,6 +7,7 @@
 
 pub mod options;
 pub mod ruff_config;
+mod verify;
 
 use ruff_formatter::printer::LineEnding as RuffLineEnding;
 use ruff_formatter::{IndentStyle as RuffIndentStyle, IndentWidth, LineWidth};
@@ -25,11 +26,18 @@ use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 /// Formats a Python source exactly as `ruff format` 0.17.6 does with the same settings.
 ///
 /// A syntax error comes back as a diagnostic with its range (the file must then be left
-/// untouched); so does an out-of-range option (an internal error at 0..0).
+/// untouched); so does an out-of-range option, or output that would not be valid Python for
+/// the target version (internal errors at 0..0).
 pub fn format_source(source: &str, options: &PythonFormatOptions) -> Result<String, Diagnostic> {
     let py_options = to_ruff_options(source, options)?;
     match format_module_source(source, py_options) {
-        Ok(printed) => Ok(printed.into_code()),
+        Ok(printed) => {
+            let output = printed.into_code();
+            if output != source {
+                verify::check_output(source, &output, options.stub, options.target_version)?;
+            }
+            Ok(output)
+        }
         Err(error) => Err(match error.range() {
             Some(range) => {
                 let message = match &error {
@@ -157,6 +165,38 @@ mod tests {
             "x = 1\r\ny = 2\r\n"
         );
         assert_eq!(format_source("x=1", &options).unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn output_the_target_cannot_parse_is_refused() {
+        // 0.0.10 keeps the inner double quotes while turning the outer ones double: valid
+        // only from Python 3.12 (PEP 701).
+        let source = "f'outer {x:{\"# not a comment\"} }'\n";
+        let py311 = PythonFormatOptions {
+            target_version: PythonVersion {
+                major: 3,
+                minor: 11,
+            },
+            ..PythonFormatOptions::default()
+        };
+        let error = format_source(source, &py311).unwrap_err();
+        assert_eq!(error.rule, INTERNAL_ERROR);
+        assert!(
+            error.message.contains("left untouched"),
+            "{}",
+            error.message
+        );
+        let py312 = PythonFormatOptions {
+            target_version: PythonVersion {
+                major: 3,
+                minor: 12,
+            },
+            ..PythonFormatOptions::default()
+        };
+        assert!(format_source(source, &py312).is_ok());
+        // Input that already uses 3.12 syntax is not held against the formatter.
+        let modern = "f\"{x:{\"a\"}}\"\n";
+        assert!(format_source(modern, &py311).is_ok());
     }
 
     #[test]
