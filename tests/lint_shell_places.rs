@@ -301,3 +301,27 @@ fn hash_rules_only_in_shell_and_nix() {
         ["prefetch_without_sri@1:3"]
     );
 }
+
+#[test]
+fn nix_config_set_by_the_host() {
+    let accept = "[lint.build_flags]\naccept-nix-config-env = true\n";
+    let workflow = "env:\n  NIX_CONFIG: |\n    cores = 4\n    max-jobs = 4\njobs:\n  a:\n    steps:\n      - run: nix build\n";
+    let path = ".github/workflows/ci.yml";
+    assert_eq!(
+        findings(path, Language::Yaml, workflow, ""),
+        ["build_flags_missing@8:14"]
+    );
+    assert_eq!(
+        findings(path, Language::Yaml, workflow, accept),
+        Vec::<String>::new()
+    );
+    let justfile = "export NIX_CONFIG := \"cores = 4\\nmax-jobs = 4\"\n\nbuild:\n    nix build\n";
+    assert_eq!(
+        findings("Justfile", Language::Justfile, justfile, ""),
+        ["build_flags_missing@4:5"]
+    );
+    assert_eq!(
+        findings("Justfile", Language::Justfile, justfile, accept),
+        Vec::<String>::new()
+    );
+}

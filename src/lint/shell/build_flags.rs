@@ -161,15 +161,31 @@ pub fn check_script(
     options: &BuildFlagsOptions,
     inline: bool,
 ) -> Vec<Finding> {
+    check_script_in(tree, text, options, inline, None)
+}
+
+/// [`check_script`] for shell text whose host sets `NIX_CONFIG` to `inherited` (a
+/// Justfile `export`, a CI `env:`).
+pub fn check_script_in(
+    tree: &Tree,
+    text: &str,
+    options: &BuildFlagsOptions,
+    inline: bool,
+    inherited: Option<&str>,
+) -> Vec<Finding> {
     let commands = bash::commands_of(tree, text);
     if inline && !is_single_command(&commands, text) {
         return Vec::new();
     }
-    let script_env = if options.accept_nix_config_env {
-        script_nix_config(tree, text)
-    } else {
-        NixConfigEnv::default()
-    };
+    let mut script_env = NixConfigEnv::default();
+    if options.accept_nix_config_env {
+        if let Some(inherited) = inherited {
+            script_env.merge(inherited);
+        }
+        let own = script_nix_config(tree, text);
+        script_env.cores = own.cores.or(script_env.cores);
+        script_env.max_jobs = own.max_jobs.or(script_env.max_jobs);
+    }
     check_commands(&commands, text, &script_env, options)
 }
 

@@ -177,6 +177,35 @@ mod tests {
     }
 
     #[test]
+    fn every_shell_info_string() {
+        for info in [
+            "",
+            "bash",
+            "sh",
+            "shell",
+            "zsh",
+            "console",
+            "shell-session",
+            "fish",
+            "Bash",
+            "sh title=\"x\"",
+            "{.bash}",
+        ] {
+            let source = format!("```{info}\n$ nix build\n```\n");
+            let all = snippets(&source);
+            assert_eq!(all.len(), 1, "{info}");
+            assert!(all[0].text.contains("nix build"), "{info}");
+            assert!(!all[0].text.contains('$'), "{info}");
+        }
+        for info in ["nix", "python", "text", "yaml", "diff"] {
+            assert!(
+                snippets(&format!("```{info}\nnix build\n```\n")).is_empty(),
+                "{info}"
+            );
+        }
+    }
+
+    #[test]
     fn fences_in_list_items() {
         let source = "1. Build:\n\n   ```sh\n   nix build .#a\n   nix flake check\n   ```\n";
         let all = snippets(source);

@@ -31,9 +31,52 @@ fn is_just_header(line: &str) -> bool {
     }
 }
 
+/// The value of a Justfile's `export NIX_CONFIG := …` (or `NIX_CONFIG := …` under
+/// `set export`), if any: a quoted string, `'…'` taken as written, `"…"` with `\n`
+/// escapes, or triple-quoted.
+pub fn just_nix_config(source: &str) -> Option<String> {
+    let exported_all = source
+        .lines()
+        .any(|line| line.trim() == "set export" || line.trim() == "set export := true");
+    let offset = lines(source).into_iter().find_map(|(start, line)| {
+        let assignment = line
+            .strip_prefix("export ")
+            .or(exported_all.then_some(line))?
+            .trim_start();
+        let rest = assignment.strip_prefix("NIX_CONFIG")?.trim_start();
+        let rest = rest.strip_prefix(":=")?.trim_start();
+        // `rest` ends the line: its offset in the source.
+        Some(start + line.len() - rest.len())
+    })?;
+    // The value may continue on later lines: take the text from here on.
+    let value = &source[offset..];
+    for quote in ["'''", "\"\"\"", "'", "\""] {
+        if let Some(inner) = value.strip_prefix(quote) {
+            let end = inner.find(quote)?;
+            let raw = &inner[..end];
+            return Some(if quote.starts_with('"') {
+                raw.replace("\\n", "\n").replace("\\t", "\t")
+            } else {
+                raw.to_string()
+            });
+        }
+    }
+    None
+}
+
 /// The shell snippets of a Justfile: one per recipe (recipes with a non-shell shebang
 /// skipped).
 pub fn just_snippets(source: &str) -> Vec<Snippet> {
+    let mut out = just_recipes(source);
+    if let Some(nix_config) = just_nix_config(source) {
+        for snippet in &mut out {
+            snippet.nix_config = Some(nix_config.clone());
+        }
+    }
+    out
+}
+
+fn just_recipes(source: &str) -> Vec<Snippet> {
     let all = lines(source);
     let mut out = Vec::new();
     let mut index = 0;
@@ -213,6 +256,22 @@ mod tests {
         let at = all[0].text.find("nix build").unwrap();
         assert_eq!(&source[all[0].host_range(at..at + 9)], "nix build");
         assert!(all[1].text.contains("nix develop"));
+    }
+
+    #[test]
+    fn justfile_nix_config() {
+        assert_eq!(
+            just_nix_config("export NIX_CONFIG := \"cores = 4\\nmax-jobs = 4\"\nb:\n  x\n")
+                .as_deref(),
+            Some("cores = 4\nmax-jobs = 4")
+        );
+        assert_eq!(
+            just_nix_config("set export\nNIX_CONFIG := '''\n  cores = 4\n'''\n").as_deref(),
+            Some("\n  cores = 4\n")
+        );
+        assert_eq!(just_nix_config("NIX_CONFIG := 'cores = 4'\n"), None);
+        let all = just_snippets("export NIX_CONFIG := 'cores = 4'\nb:\n    nix build\n");
+        assert_eq!(all[0].nix_config.as_deref(), Some("cores = 4"));
     }
 
     #[test]

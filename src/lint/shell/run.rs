@@ -50,10 +50,15 @@ pub fn report(
 
 /// The build-flag findings of a snippet under the file's configuration.
 pub fn build_flag_findings(snippet: &Snippet, file: &FileContext<'_>) -> Vec<Finding> {
-    crate::lint::shell::build_flags::check_text(
+    let Some(tree) = crate::lint::shell::bash::parse(&snippet.text) else {
+        return Vec::new();
+    };
+    crate::lint::shell::build_flags::check_script_in(
+        &tree,
         &snippet.text,
         &file.config.build_flags,
         snippet.inline,
+        snippet.nix_config.as_deref(),
     )
 }
 

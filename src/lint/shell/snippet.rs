@@ -180,6 +180,7 @@ impl SnippetBuilder {
             map: self.map,
             escaping,
             inline: false,
+            nix_config: None,
         }
     }
 }
@@ -243,6 +244,9 @@ pub struct Snippet {
     pub escaping: Escaping,
     /// A Markdown inline code span: reported only when the whole span is one build command.
     pub inline: bool,
+    /// A `NIX_CONFIG` the host sets for this shell text (a Justfile `export`, a CI `env:`),
+    /// counted by the build-flag rules when `accept-nix-config-env` is on.
+    pub nix_config: Option<String>,
 }
 
 impl Snippet {
@@ -253,6 +257,7 @@ impl Snippet {
             map: OffsetMap::identity(source.len(), 0),
             escaping: Escaping::None,
             inline: false,
+            nix_config: None,
         }
     }
 

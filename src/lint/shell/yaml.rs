@@ -44,6 +44,9 @@ enum Frame {
         pending: Vec<Snippet>,
         /// The value of a `shell:` key in this mapping.
         interpreter: Option<String>,
+        /// `NIX_CONFIG` from this mapping's `env:` (GitHub, Buildkite) or `variables:`
+        /// (GitLab).
+        nix_config: Option<String>,
     },
     Sequence {
         shell: bool,
@@ -102,6 +105,7 @@ pub fn snippets(source: &str, keys: &[&str]) -> Vec<Snippet> {
                 {
                     *interpreter = Some(value.to_string());
                 }
+                record_nix_config(&mut stack, &value);
                 if shell_value {
                     let start = offsets.byte(span.start.index());
                     let end = offsets.byte(span.end.index());
@@ -129,16 +133,34 @@ pub fn snippets(source: &str, keys: &[&str]) -> Vec<Snippet> {
                 expecting_key: true,
                 pending: Vec::new(),
                 interpreter: None,
+                nix_config: None,
             }),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(Frame::Mapping {
-                    pending,
+                    mut pending,
                     interpreter,
+                    nix_config,
                     ..
                 }) = stack.pop()
                     && interpreter.as_deref().is_none_or(is_posix_shell)
                 {
-                    out.extend(pending);
+                    if let Some(outer) = nix_config {
+                        // Inner settings come last, so they win.
+                        for snippet in &mut pending {
+                            snippet.nix_config = Some(match snippet.nix_config.take() {
+                                Some(inner) => format!("{outer}\n{inner}"),
+                                None => outer.clone(),
+                            });
+                        }
+                    }
+                    let parent = stack.iter_mut().rev().find_map(|frame| match frame {
+                        Frame::Mapping { pending, .. } => Some(pending),
+                        Frame::Sequence { .. } => None,
+                    });
+                    match parent {
+                        Some(parent) => parent.extend(pending),
+                        None => out.extend(pending),
+                    }
                 }
                 value_done(&mut stack);
             }
@@ -148,6 +170,26 @@ pub fn snippets(source: &str, keys: &[&str]) -> Vec<Snippet> {
     // Mappings hand over their snippets when they end: restore source order.
     out.sort_by_key(|snippet| snippet.map.start(0));
     out
+}
+
+/// A `NIX_CONFIG: …` value inside an `env:`/`variables:` mapping belongs to the mapping
+/// that holds that key.
+fn record_nix_config(stack: &mut [Frame], value: &str) {
+    let [.., holder, Frame::Mapping { key: Some(key), .. }] = stack else {
+        return;
+    };
+    if key != "NIX_CONFIG" {
+        return;
+    }
+    if let Frame::Mapping {
+        key: Some(holder_key),
+        nix_config,
+        ..
+    } = holder
+        && matches!(holder_key.as_str(), "env" | "variables")
+    {
+        *nix_config = Some(value.to_string());
+    }
 }
 
 fn is_key_position(stack: &[Frame]) -> bool {
@@ -293,6 +335,17 @@ mod tests {
         let all = snippets(source, &["run"]);
         let texts: Vec<&str> = all.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts, ["nix develop"]);
+    }
+
+    #[test]
+    fn nix_config_from_env_at_any_level() {
+        let source = "env:\n  NIX_CONFIG: |\n    cores = 4\njobs:\n  a:\n    steps:\n      - run: nix build\n        env:\n          NIX_CONFIG: max-jobs = 4\n      - run: nix develop\n";
+        let all = snippets(source, &["run"]);
+        let configs: Vec<Option<&str>> = all.iter().map(|s| s.nix_config.as_deref()).collect();
+        assert_eq!(
+            configs,
+            [Some("cores = 4\n\nmax-jobs = 4"), Some("cores = 4\n")]
+        );
     }
 
     #[test]
