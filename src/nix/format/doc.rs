@@ -224,9 +224,12 @@ pub fn offset(amount: usize, mut doc: Doc) -> Doc {
     doc
 }
 
-/// Concatenates documents.
-pub fn concat<I: IntoIterator<Item = Doc>>(docs: I) -> Doc {
-    let mut out = Vec::new();
+/// Concatenates documents (reusing the first one's buffer).
+pub fn concat<const N: usize>(docs: [Doc; N]) -> Doc {
+    let total: usize = docs.iter().map(Vec::len).sum();
+    let mut docs = docs.into_iter();
+    let mut out = docs.next().unwrap_or_default();
+    out.reserve(total - out.len());
     for doc in docs {
         out.extend(doc);
     }
@@ -305,25 +308,27 @@ fn is_verbatim(element: &DocE) -> bool {
 
 /// Splits a fixed-up group body into (leading hard stuff, body, trailing hard spacings).
 fn split_group(kind: GroupKind, inner: Doc) -> (Doc, Doc, Doc) {
-    let mut fixed = fixup(inner);
-    let pre_len = fixed
+    let mut body = fixup(inner);
+    let pre_len = body
         .iter()
         .take_while(|x| is_hard_spacing(x) || is_comment(x) || is_verbatim(x))
         .count();
-    let mut rest = fixed.split_off(pre_len);
-    let pre = fixed;
-    let post_len = rest.iter().rev().take_while(|x| is_hard_spacing(x)).count();
-    let post = rest.split_off(rest.len() - post_len);
-    let body = if rest.len() == 1
-        && matches!(&rest[0], DocE::Group(inner_kind, _) if *inner_kind == kind)
-    {
-        match rest.pop() {
-            Some(DocE::Group(_, inner)) => inner,
-            _ => unreachable!("checked above"),
-        }
+    let pre: Doc = if pre_len == 0 {
+        Vec::new()
     } else {
-        rest
+        body.drain(..pre_len).collect()
     };
+    let post_len = body.iter().rev().take_while(|x| is_hard_spacing(x)).count();
+    let post = if post_len == 0 {
+        Vec::new()
+    } else {
+        body.split_off(body.len() - post_len)
+    };
+    let unwrap =
+        body.len() == 1 && matches!(&body[0], DocE::Group(inner_kind, _) if *inner_kind == kind);
+    if unwrap && let Some(DocE::Group(_, inner)) = body.pop() {
+        body = inner;
+    }
     (pre, body, post)
 }
 

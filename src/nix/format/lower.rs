@@ -295,7 +295,11 @@ impl<'a> Lower<'a> {
     /// Finishes a lexeme spanning `start..end`: reads the trivia after it.
     fn finish<T>(&mut self, pre: Trivia, start: usize, end: usize, value: T) -> Ann<T> {
         let (items, next) = trivia::lex(self.source, end, &self.positions);
-        let next_column = self.positions.column(next);
+        // The next lexeme's column only matters for a lone trailing line comment.
+        let next_column = match items.first() {
+            Some(trivia::RawTrivium::LineComment(..)) => self.positions.column(next),
+            _ => 0,
+        };
         let (trail, leading) =
             trivia::split(self.source, &mut self.directives, &items, next_column);
         self.pending.extend(leading);

@@ -128,6 +128,19 @@ fn remove_disabled(doc: Doc) -> Doc {
         }
         out
     }
+    fn has_marker(doc: &[DocE]) -> bool {
+        doc.iter().any(|e| match e {
+            DocE::Text {
+                kind: TextKind::DisableMarker,
+                ..
+            } => true,
+            DocE::Group(_, inner) => has_marker(inner),
+            _ => false,
+        })
+    }
+    if !has_marker(&doc) {
+        return doc;
+    }
     let mut left = count(&doc);
     go(doc, &mut left)
 }

@@ -5,32 +5,44 @@
 //! together with the following text up to the next possible break; otherwise its priority
 //! children are tried (last first), and otherwise it is dissolved.
 
+use smallvec::SmallVec;
+
 use super::doc::{Doc, DocE, GroupKind, Spacing, TextKind, merge_spacings, text_width};
 
 /// Lookahead: the elements following the one being printed, as a chain of slices.
 #[derive(Clone, Copy)]
 struct Rest<'a> {
-    head: &'a [DocE],
+    heads: &'a [&'a [DocE]],
     tail: Option<&'a Rest<'a>>,
 }
+
+/// A lone hard space, spliced into sequences by [`unexpand_spacing`].
+static HARDSPACE: [DocE; 1] = [DocE::Spacing(Spacing::Hardspace)];
 
 /// A cursor over a sequence of elements (a stack of slices plus a lookahead chain).
 #[derive(Clone)]
 struct Flat<'a> {
-    stack: Vec<&'a [DocE]>,
+    stack: SmallVec<[&'a [DocE]; 16]>,
     rest: Option<&'a Rest<'a>>,
 }
 
 impl<'a> Flat<'a> {
     fn new(first: &'a [DocE], rest: Option<&'a Rest<'a>>) -> Self {
-        let mut stack = Vec::with_capacity(8);
+        let mut stack = SmallVec::new();
         stack.push(first);
         Flat { stack, rest }
     }
 
+    /// A cursor over the concatenation of `parts`.
+    fn from_parts(parts: &[&'a [DocE]]) -> Self {
+        let mut stack = SmallVec::new();
+        stack.extend(parts.iter().rev().copied());
+        Flat { stack, rest: None }
+    }
+
     fn of_rest(rest: &'a Rest<'a>) -> Self {
         Flat {
-            stack: Vec::with_capacity(8),
+            stack: SmallVec::new(),
             rest: Some(rest),
         }
     }
@@ -45,7 +57,7 @@ impl<'a> Flat<'a> {
                 }
                 self.stack.pop();
             } else if let Some(rest) = self.rest {
-                self.stack.push(rest.head);
+                self.stack.extend(rest.heads.iter().rev().copied());
                 self.rest = rest.tail;
             } else {
                 return None;
@@ -62,8 +74,10 @@ impl<'a> Flat<'a> {
         }
         let mut rest = self.rest;
         while let Some(r) = rest {
-            if let Some(first) = r.head.first() {
-                return Some(first);
+            for head in r.heads {
+                if let Some(first) = head.first() {
+                    return Some(first);
+                }
             }
             rest = r.tail;
         }
@@ -212,56 +226,68 @@ fn next_indent(mut flat: Flat<'_>) -> (usize, usize) {
     (0, 0)
 }
 
-/// Turns the top-level soft spacings of `doc` into their compact form.
-fn unexpand_spacing(doc: &[DocE]) -> Doc {
-    let mut out = Vec::with_capacity(doc.len());
-    for element in doc {
-        match element {
-            DocE::Spacing(Spacing::Space | Spacing::Softspace) => {
-                out.push(DocE::Spacing(Spacing::Hardspace))
+/// Turns the top-level soft spacings of `parts` into their compact form, without copying:
+/// the result is a list of slices of the input with [`HARDSPACE`] spliced in.
+fn unexpand_spacing<'a>(parts: &[&'a [DocE]]) -> Vec<&'a [DocE]> {
+    let mut out = Vec::with_capacity(parts.len() + 2);
+    for part in parts {
+        let mut start = 0;
+        for (index, element) in part.iter().enumerate() {
+            if let DocE::Spacing(spacing) = element {
+                let replacement: Option<&'a [DocE]> = match spacing {
+                    Spacing::Space | Spacing::Softspace => Some(&HARDSPACE),
+                    Spacing::Break | Spacing::Softbreak => None,
+                    _ => continue,
+                };
+                if start < index {
+                    out.push(&part[start..index]);
+                }
+                out.extend(replacement);
+                start = index + 1;
             }
-            DocE::Spacing(Spacing::Break | Spacing::Softbreak) => {}
-            other => out.push(other.clone()),
+        }
+        if start < part.len() {
+            out.push(&part[start..]);
         }
     }
     out
 }
 
-/// The (pre, prio, post) triples of a group's priority children.
-fn priority_groups(doc: &[DocE]) -> Vec<(Doc, Doc, Doc)> {
-    fn segments(doc: &[DocE], out: &mut Vec<(bool, Doc)>) {
-        for element in doc {
-            match element {
-                DocE::Group(GroupKind::Priority, inner) => out.push((true, inner.clone())),
-                DocE::Group(GroupKind::Transparent, inner) => segments(inner, out),
-                other => match out.last_mut() {
-                    Some((false, content)) => content.push(other.clone()),
-                    _ => out.push((false, vec![other.clone()])),
-                },
+/// Whether a group has priority children (looking through transparent groups).
+fn has_priority(doc: &[DocE]) -> bool {
+    doc.iter().any(|element| match element {
+        DocE::Group(GroupKind::Priority, _) => true,
+        DocE::Group(GroupKind::Transparent, inner) => has_priority(inner),
+        _ => false,
+    })
+}
+
+/// Splits a group's children into segments: the contents of priority groups (`true`) and
+/// runs of other elements, with transparent groups flattened. All borrowed.
+fn segments<'a>(doc: &'a [DocE], out: &mut Vec<(bool, &'a [DocE])>) {
+    let mut start = 0;
+    for (index, element) in doc.iter().enumerate() {
+        match element {
+            DocE::Group(GroupKind::Priority, inner) => {
+                if start < index {
+                    out.push((false, &doc[start..index]));
+                }
+                out.push((true, inner));
+                start = index + 1;
             }
+            DocE::Group(GroupKind::Transparent, inner) => {
+                if start < index {
+                    out.push((false, &doc[start..index]));
+                }
+                segments(inner, out);
+                start = index + 1;
+            }
+            _ => {}
         }
     }
-    let mut segs = Vec::new();
-    segments(doc, &mut segs);
-    if !segs.iter().any(|(prio, _)| *prio) {
-        return Vec::new();
+    if start < doc.len() {
+        out.push((false, &doc[start..]));
     }
-    let mut triples = Vec::new();
-    for (index, (prio, content)) in segs.iter().enumerate() {
-        if !prio {
-            continue;
-        }
-        let pre: Doc = segs[..index]
-            .iter()
-            .flat_map(|(_, c)| c.iter().cloned())
-            .collect();
-        let post: Doc = segs[index + 1..]
-            .iter()
-            .flat_map(|(_, c)| c.iter().cloned())
-            .collect();
-        triples.push((pre, content.clone(), post));
-    }
-    triples
 }
 
 struct Printer {
@@ -363,8 +389,9 @@ impl Printer {
 
     fn go(&mut self, xs: &[DocE], rest: &Rest<'_>) {
         for index in 0..xs.len() {
+            let heads = [&xs[index + 1..]];
             let following = Rest {
-                head: &xs[index + 1..],
+                heads: &heads,
                 tail: Some(rest),
             };
             self.go_one(&xs[index], &following);
@@ -439,10 +466,19 @@ impl Printer {
                 if self.go_group(ys, rest) {
                     return;
                 }
-                if *kind != GroupKind::Transparent {
-                    let triples = priority_groups(ys);
-                    for (pre, prio, post) in triples.iter().rev() {
-                        if self.go_priority_group(pre, prio, post, rest) {
+                if *kind != GroupKind::Transparent && has_priority(ys) {
+                    let mut segs = Vec::new();
+                    segments(ys, &mut segs);
+                    // Priority groups are tried last to first.
+                    for index in (0..segs.len()).rev() {
+                        let (is_priority, prio) = segs[index];
+                        if !is_priority {
+                            continue;
+                        }
+                        let pre: Vec<&[DocE]> = segs[..index].iter().map(|(_, c)| *c).collect();
+                        let post: Vec<&[DocE]> =
+                            segs[index + 1..].iter().map(|(_, c)| *c).collect();
+                        if self.go_priority_group(&pre, prio, &post, rest) {
                             return;
                         }
                     }
@@ -454,31 +490,30 @@ impl Printer {
 
     fn go_priority_group(
         &mut self,
-        pre: &[DocE],
+        pre: &[&[DocE]],
         prio: &[DocE],
-        post: &[DocE],
+        post: &[&[DocE]],
         rest: &Rest<'_>,
     ) -> bool {
         let saved = self.save();
-        let post_rest = Rest {
-            head: post,
+        let mut heads: Vec<&[DocE]> = Vec::with_capacity(post.len() + 1);
+        heads.push(prio);
+        heads.extend_from_slice(post);
+        let prio_rest = Rest {
+            heads: &heads,
             tail: Some(rest),
         };
-        let prio_rest = Rest {
-            head: prio,
-            tail: Some(&post_rest),
-        };
-        if !self.go_group(pre, &prio_rest) {
+        if !self.go_group_parts(pre, &prio_rest) {
             self.restore(saved);
             return false;
         }
         let unexpanded = unexpand_spacing(post);
         let unexpanded_rest = Rest {
-            head: &unexpanded,
+            heads: &unexpanded,
             tail: Some(rest),
         };
         self.go(prio, &unexpanded_rest);
-        if !self.go_group(post, rest) {
+        if !self.go_group_parts(post, rest) {
             self.restore(saved);
             return false;
         }
@@ -487,22 +522,34 @@ impl Printer {
 
     /// Tries to print `grp` on the current line; on failure nothing changes.
     fn go_group(&mut self, grp: &[DocE], rest: &Rest<'_>) -> bool {
-        if grp.is_empty() {
+        self.go_group_parts(&[grp], rest)
+    }
+
+    /// [`Self::go_group`] on the concatenation of `parts`.
+    fn go_group_parts(&mut self, parts: &[&[DocE]], rest: &Rest<'_>) -> bool {
+        let Some(first_part) = parts.iter().position(|p| !p.is_empty()) else {
             return true;
-        }
+        };
+        let parts = &parts[first_part..];
+        let grp = parts[0];
         let (indent_width, width) = (self.indent_width as isize, self.width);
         let rest_width = first_line_width(Flat::of_rest(rest));
         let rest_indent = next_indent(Flat::of_rest(rest)).0;
         if self.cc == 0 {
             // Drop a leading spacing: we are at the start of a line.
             let mut flat = match &grp[0] {
-                DocE::Spacing(_) => Flat::new(&grp[1..], None),
+                DocE::Spacing(_) => {
+                    let mut flat = Flat::from_parts(&parts[1..]);
+                    flat.enter(&grp[1..]);
+                    flat
+                }
                 DocE::Group(_, inner) if matches!(inner.first(), Some(DocE::Spacing(_))) => {
-                    let mut flat = Flat::new(&grp[1..], None);
+                    let mut flat = Flat::from_parts(&parts[1..]);
+                    flat.enter(&grp[1..]);
                     flat.enter(&inner[1..]);
                     flat
                 }
-                _ => Flat::new(grp, None),
+                _ => Flat::from_parts(parts),
             };
             let (nl, off) = next_indent(flat.clone());
             let last_line_nl = self.top().1;
@@ -540,7 +587,7 @@ impl Printer {
             match fits(
                 will_increase - cc,
                 width - cc - rest_width,
-                Flat::new(grp, None),
+                Flat::from_parts(parts),
             ) {
                 Some(t) => {
                     self.emit(&t);
@@ -565,7 +612,7 @@ pub fn layout(doc: Doc, width: usize, indent_width: usize) -> String {
     };
     let whole = vec![DocE::Group(GroupKind::Regular, doc)];
     let rest = Rest {
-        head: &[],
+        heads: &[],
         tail: None,
     };
     printer.go(&whole, &rest);

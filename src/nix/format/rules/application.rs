@@ -93,9 +93,15 @@ pub(crate) fn pretty_app(
 ) -> Doc {
     // Hoist the comments of the first token out of the call, so they do not force it to
     // expand; language annotations stay attached.
-    let mut f_without_comment = f.clone();
-    let hoisted: Trivia = {
-        let meta = expr_first(&mut f_without_comment);
+    let first = expr_first_ref(f);
+    let needs_hoisting = first.trail.is_some()
+        || first
+            .pre
+            .iter()
+            .any(|t| !matches!(t, Trivium::LanguageAnnotation(_)));
+    let (f_without_comment, hoisted): (std::borrow::Cow<'_, Expr>, Trivia) = if needs_hoisting {
+        let mut owned = f.clone();
+        let meta = expr_first(&mut owned);
         if let Some(comment) = meta.trail.take() {
             meta.pre.push(Trivium::LineComment(format!(" {comment}")));
         }
@@ -103,7 +109,9 @@ pub(crate) fn pretty_app(
             .into_iter()
             .partition(|t| matches!(t, Trivium::LanguageAnnotation(_)));
         *meta.pre = annotations;
-        hoisted
+        (std::borrow::Cow::Owned(owned), hoisted)
+    } else {
+        (std::borrow::Cow::Borrowed(f), Vec::new())
     };
     let no_comment = hoisted.is_empty();
 
@@ -169,7 +177,7 @@ pub(crate) fn pretty_app(
     }
 
     let post = if has_post { line_() } else { Vec::new() };
-    let body = match (&f_without_comment, a) {
+    let body = match (f_without_comment.as_ref(), a) {
         (Expr::Application(inner_function, l1), Expr::Term(Term::List(..)))
             if matches!(l1.as_ref(), Expr::Term(Term::List(..))) =>
         {

@@ -111,8 +111,9 @@ pub fn pretty_expr(expr: &Expr) -> Doc {
         Expr::Term(t) => pretty_term_grouped(t),
         Expr::With(..) => pretty_with(false, expr),
         Expr::Let(let_, bindings, in_, body) => {
-            let mut body = (**body).clone();
-            {
+            // Comments around `in` move to the body's first token (cloned only then).
+            let body: std::borrow::Cow<'_, Expr> = if in_.has_trivia() {
+                let mut body = (**body).clone();
                 let meta = expr_first(&mut body);
                 let mut moved = in_.pre.clone();
                 if let Some(comment) = &in_.trail {
@@ -120,7 +121,10 @@ pub fn pretty_expr(expr: &Expr) -> Doc {
                 }
                 moved.append(meta.pre);
                 *meta.pre = moved;
-            }
+                std::borrow::Cow::Owned(body)
+            } else {
+                std::borrow::Cow::Borrowed(body.as_ref())
+            };
             concat([
                 group(concat([
                     pretty_leaf(let_),
@@ -144,11 +148,12 @@ pub fn pretty_expr(expr: &Expr) -> Doc {
                 pretty_expr(body),
             ]))
         }
-        Expr::If(..) => {
+        Expr::If(if_, ..) if if_.trail.is_some() => {
             let mut expr = expr.clone();
             move_meta_trailing_up(expr_first(&mut expr));
             group_kind(GroupKind::Regular, pretty_if(line(), &expr))
         }
+        Expr::If(..) => group_kind(GroupKind::Regular, pretty_if(line(), expr)),
         Expr::Abstraction(Parameter::Id(param), colon, body) => group_kind(
             GroupKind::Regular,
             concat([

@@ -228,12 +228,16 @@ pub(crate) fn pretty_term(term: &Term) -> Doc {
 
 /// A parenthesised expression absorbed as a last argument or right-hand side.
 pub(crate) fn absorb_paren(open: &Leaf, expr: &Expr, close: &Leaf) -> Doc {
-    let mut expr = expr.clone();
-    if let Some(comment) = &open.trail {
-        expr_first(&mut expr)
-            .pre
-            .insert(0, Trivium::LineComment(format!(" {comment}")));
-    }
+    let expr: std::borrow::Cow<'_, Expr> = match &open.trail {
+        Some(comment) => {
+            let mut expr = expr.clone();
+            expr_first(&mut expr)
+                .pre
+                .insert(0, Trivium::LineComment(format!(" {comment}")));
+            std::borrow::Cow::Owned(expr)
+        }
+        None => std::borrow::Cow::Borrowed(expr),
+    };
     group_kind(
         GroupKind::Priority,
         nest(concat([

@@ -24,6 +24,7 @@ macro_rules! meta {
 pub(crate) struct MetaRef<'a> {
     pub pre: &'a Trivia,
     pub line: usize,
+    pub trail: &'a Option<String>,
 }
 
 macro_rules! meta_ref {
@@ -32,6 +33,7 @@ macro_rules! meta_ref {
         MetaRef {
             pre: &ann.pre,
             line: ann.line,
+            trail: &ann.trail,
         }
     }};
 }
