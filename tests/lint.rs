@@ -711,3 +711,29 @@ fn nix_mode_disagreeing_sources() {
     );
     assert_eq!(check(&source), []);
 }
+
+#[test]
+fn unused_allow_fix_removes_only_wholly_stale_comments() {
+    assert_eq!(
+        fix(
+            "{\n  a = 1; # flakefmt: allow(sri_hash)\n  # flakefmt: allow(nope, FF104)\n  b = 2;\n}\n",
+            false
+        ),
+        "{\n  a = 1;\n  b = 2;\n}\n"
+    );
+    // One of the two names is used: the comment stays.
+    let source = format!(
+        "builtins.fetchurl {{\n  sha256 = \"{V6_NIX32}\"; # flakefmt: allow(sri_hash, nix_mode)\n}}\n"
+    );
+    let found = check(&source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "unused_allow");
+    let diagnostics = lint_source(
+        Path::new("t.nix"),
+        Some(Language::Nix),
+        &source,
+        &LintConfig::default(),
+        &FileFacts::default(),
+    );
+    assert!(diagnostics[0].fix.is_none());
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rnix::{SyntaxKind, WalkEvent};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::language::Language;
 use crate::lint::config::LintConfig;
 use crate::lint::context::{FileContext, FileFacts};
@@ -186,22 +186,42 @@ impl<'c> Linter<'c> {
         if !self.unused_allow_enabled {
             return kept;
         }
-        let mut unused = Vec::new();
-        for (allow, used) in allows.iter().zip(used) {
-            let message = match allow.rule {
-                _ if used => continue,
+        let mut messages: Vec<Option<String>> = Vec::with_capacity(allows.len());
+        for (allow, &used) in allows.iter().zip(&used) {
+            messages.push(match allow.rule {
+                _ if used => None,
                 // An allow for a rule this configuration does not run cannot be judged.
-                Some(rule) if !self.config.is_enabled(rule) => continue,
-                Some(rule) if rule == unused_allow::META.name => continue,
-                Some(rule) => format!("this allow of `{rule}` suppresses nothing"),
-                None => format!(
+                Some(rule) if !self.config.is_enabled(rule) => None,
+                Some(rule) if rule == unused_allow::META.name => None,
+                Some(rule) => Some(format!("this allow of `{rule}` suppresses nothing")),
+                None => Some(format!(
                     "`{}` is not a rule; this allow suppresses nothing",
                     allow.written
-                ),
-            };
+                )),
+            });
+        }
+        let mut unused = Vec::new();
+        for (allow, message) in allows.iter().zip(&messages) {
+            let Some(message) = message else { continue };
             let mut diagnostic = unused_allow::META
-                .diagnostic(message, allow.range.clone())
+                .diagnostic(message.clone(), allow.range.clone())
                 .with_help("remove it (stale suppressions hide future findings)");
+            // The comment can go when none of the names it lists is of use.
+            let whole_comment_unused = allows
+                .iter()
+                .zip(&messages)
+                .filter(|(other, _)| other.range == allow.range)
+                .all(|(_, message)| message.is_some());
+            if whole_comment_unused {
+                diagnostic = diagnostic.with_fix(Fix {
+                    applicability: Applicability::Safe,
+                    message: "remove the comment".to_string(),
+                    edits: vec![Edit {
+                        range: suppress::removal_range(input.source, allow.range.clone()),
+                        replacement: String::new(),
+                    }],
+                });
+            }
             if let Some(severity) = self.config.severity_of(unused_allow::META.name) {
                 diagnostic.severity = severity;
             }

@@ -144,6 +144,29 @@ fn parse_comment(
     }
 }
 
+/// What removing the comment at `range` should delete: its whole line when it stands alone
+/// there, else the comment and the blanks before it.
+pub fn removal_range(source: &str, range: Range<usize>) -> Range<usize> {
+    let line_start = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[range.end..]
+        .find('\n')
+        .map_or(source.len(), |i| range.end + i);
+    let before = &source[line_start..range.start];
+    let after = &source[range.end..line_end];
+    if !after.trim().is_empty() {
+        return range;
+    }
+    if before.trim().is_empty() {
+        let end = if line_end < source.len() {
+            line_end + 1
+        } else {
+            line_end
+        };
+        return line_start..end;
+    }
+    line_start + before.trim_end().len()..line_end
+}
+
 /// Line starts of a source, for mapping offsets to lines.
 pub(crate) struct Lines<'a> {
     source: &'a str,
@@ -240,6 +263,25 @@ mod tests {
         let allows = collect(Some(Language::Markdown), source, None);
         assert_eq!(allows.len(), 1);
         assert_eq!(allows[0].scope, AllowScope::Lines(2, 5));
+    }
+
+    #[test]
+    fn removal_takes_the_line_or_the_trailing_comment() {
+        let source = "a\n  # flakefmt: allow(x)\nb; # flakefmt: allow(y)\nc /* z */ d\n";
+        let own = source.find("# flakefmt: allow(x)").unwrap();
+        let own = own..own + "# flakefmt: allow(x)".len();
+        assert_eq!(
+            &source[removal_range(source, own)],
+            "  # flakefmt: allow(x)\n"
+        );
+        let trailing = source.find("# flakefmt: allow(y)").unwrap();
+        let trailing = trailing..trailing + "# flakefmt: allow(y)".len();
+        assert_eq!(
+            &source[removal_range(source, trailing)],
+            " # flakefmt: allow(y)"
+        );
+        let inner = source.find("/* z */").unwrap();
+        assert_eq!(&source[removal_range(source, inner..inner + 7)], "/* z */");
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub const META: RuleMeta = RuleMeta {
     code: "FF001",
     summary: "a `flakefmt: allow(...)` comment that suppresses nothing, or names no rule",
     severity: Severity::Warning,
-    fix: FixKind::None,
+    fix: FixKind::Safe,
     languages: &[
         Language::Nix,
         Language::Shell,
