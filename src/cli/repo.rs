@@ -67,10 +67,12 @@ impl Repositories {
         let top = match cached {
             Some(top) => top,
             None => {
-                let top = git(&dir, &["rev-parse", "--show-toplevel"])
-                    .and_then(|out| String::from_utf8(out).ok())
-                    .map(|text| PathBuf::from(text.trim_end_matches('\n')))
-                    .and_then(|top| fs::canonicalize(top).ok());
+                // The nearest ancestor with a `.git` (a directory, or a file in linked
+                // work trees and submodules): no process per directory.
+                let top = dir
+                    .ancestors()
+                    .find(|ancestor| fs::symlink_metadata(ancestor.join(".git")).is_ok())
+                    .map(Path::to_path_buf);
                 self.tops
                     .lock()
                     .expect("repository lock")
