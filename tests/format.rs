@@ -170,7 +170,7 @@ fn deep_nesting_does_not_overflow() {
         ),
         ("lambdas", format!("{}x", "x: ".repeat(n))),
         ("operators", format!("{}x", "1 + ".repeat(2000))),
-        ("applications", format!("f {}", "x ".repeat(2000))),
+        ("applications", format!("f {}", "x ".repeat(1000))),
     ];
     for (name, source) in cases {
         let output =
