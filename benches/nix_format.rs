@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use flakefmt::nix::NixFormatOptions;
+
+/// rowan and the document IR allocate many small objects: measured with mimalloc, the
+/// allocator we recommend for the `flakefmt` binary (see docs/nix-formatter.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use flakefmt::nix::format::{format_nix, format_verified};
 use flakefmt::nix::parse::parse;
 

@@ -170,7 +170,7 @@ fn deep_nesting_does_not_overflow() {
         ),
         ("lambdas", format!("{}x", "x: ".repeat(n))),
         ("operators", format!("{}x", "1 + ".repeat(2000))),
-        ("applications", format!("f {}", "x ".repeat(2000))),
+        ("applications", format!("f {}", "x ".repeat(1000))),
     ];
     for (name, source) in cases {
         let output =
@@ -185,4 +185,16 @@ fn deep_nesting_does_not_overflow() {
     let too_deep = format!("{}{}", "[ ".repeat(6000), "]".repeat(6000));
     let error = format(&too_deep, &NixFormatOptions::default()).unwrap_err();
     assert!(error.contains("nesting too deep to format"), "{error}");
+}
+
+#[test]
+fn debug_ir_shows_groups_spacings_and_texts() {
+    let source = "f { a = 1; }\n";
+    let parsed = flakefmt::nix::parse::parse(source).unwrap();
+    let ir =
+        flakefmt::nix::format::debug_ir(source, &parsed, &NixFormatOptions::default()).unwrap();
+    assert!(ir.starts_with("group {\n"), "{ir}");
+    assert!(ir.contains("priority {"), "{ir}");
+    assert!(ir.contains("\"f\" @0+0"), "{ir}");
+    assert!(ir.contains("\n  line\n"), "{ir}");
 }

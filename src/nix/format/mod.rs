@@ -229,13 +229,60 @@ pub fn debug_tree(parsed: &ParsedNix) -> String {
     format!("{:#?}", parsed.root)
 }
 
-/// The formatter's document (IR) as text, for `--print-ir` (contributors' debugging aid).
+/// The formatter's document (IR) as text, for `--print-ir` (contributors' debugging aid):
+/// one element per line, groups indented, texts quoted with their nesting level and offset.
 pub fn debug_ir(
     source: &str,
     parsed: &ParsedNix,
     options: &NixFormatOptions,
 ) -> Result<String, Diagnostic> {
-    Ok(format!("{:#?}", build_doc(source, parsed, options)?))
+    fn render(doc: &[DocE], depth: usize, out: &mut String) {
+        use std::fmt::Write as _;
+        for element in doc {
+            let pad = "  ".repeat(depth);
+            match element {
+                DocE::Text {
+                    level,
+                    offset,
+                    kind,
+                    text,
+                } => {
+                    let kind = match kind {
+                        TextKind::Regular => String::new(),
+                        other => format!("{other:?} "),
+                    };
+                    let _ = writeln!(out, "{pad}{kind}{text:?} @{level}+{offset}");
+                }
+                DocE::Spacing(spacing) => {
+                    let name = match spacing {
+                        doc::Spacing::Softbreak => "softline'".to_string(),
+                        doc::Spacing::Break => "line'".to_string(),
+                        doc::Spacing::Hardspace => "hardspace".to_string(),
+                        doc::Spacing::Softspace => "softline".to_string(),
+                        doc::Spacing::Space => "line".to_string(),
+                        doc::Spacing::Hardline => "hardline".to_string(),
+                        doc::Spacing::Emptyline => "emptyline".to_string(),
+                        doc::Spacing::Newlines(n) => format!("newlines({n})"),
+                    };
+                    let _ = writeln!(out, "{pad}{name}");
+                }
+                DocE::Group(kind, inner) => {
+                    let name = match kind {
+                        doc::GroupKind::Regular => "group",
+                        doc::GroupKind::Priority => "priority",
+                        doc::GroupKind::Transparent => "transparent",
+                    };
+                    let _ = writeln!(out, "{pad}{name} {{");
+                    render(inner, depth + 1, out);
+                    let _ = writeln!(out, "{pad}}}");
+                }
+            }
+        }
+    }
+    let doc = build_doc(source, parsed, options)?;
+    let mut out = String::new();
+    render(&doc, 0, &mut out);
+    Ok(out)
 }
 
 /// Whether two Nix sources parse to the same tree, ignoring trivia and layout (what the
