@@ -31,26 +31,10 @@ impl Rule for BuildFlagsMissing {
     }
 
     fn check_node(&self, node: &SyntaxNode, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if let Some(snippet) = run::nix_snippet(node) {
-            run::report(
-                META.name,
-                &snippet,
-                file,
-                |s| run::build_flag_findings(s, file),
-                out,
-            );
-        }
+        run::check_node(META.name, node, file, run::build_flag_findings, out);
     }
 
     fn check_file(&self, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        for snippet in run::file_snippets(file) {
-            run::report(
-                META.name,
-                &snippet,
-                file,
-                |s| run::build_flag_findings(s, file),
-                out,
-            );
-        }
+        run::check_file(META.name, file, run::build_flag_findings, out);
     }
 }

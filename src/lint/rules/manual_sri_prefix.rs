@@ -31,14 +31,10 @@ impl Rule for ManualSriPrefix {
     }
 
     fn check_node(&self, node: &SyntaxNode, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        if let Some(snippet) = run::nix_snippet(node) {
-            run::report(META.name, &snippet, file, run::hash_findings, out);
-        }
+        run::check_node(META.name, node, file, run::hash_findings, out);
     }
 
     fn check_file(&self, file: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        for snippet in run::file_snippets(file) {
-            run::report(META.name, &snippet, file, run::hash_findings, out);
-        }
+        run::check_file(META.name, file, run::hash_findings, out);
     }
 }

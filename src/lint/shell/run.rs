@@ -33,18 +33,47 @@ pub fn nix_snippet(node: &SyntaxNode) -> Option<Snippet> {
     nix_strings::snippet(node)
 }
 
-/// Runs `check` over `snippet` and keeps the findings of `rule` as diagnostics of `file`.
+/// One analysis shared by a family of rules: every finding it makes, for every rule of
+/// the family; each rule keeps its own.
+pub type Analysis = fn(&Snippet, &FileContext<'_>) -> Vec<Finding>;
+
+/// Runs `analysis` over `snippet` and keeps the findings of `rule` as diagnostics of `file`.
 pub fn report(
     rule: &str,
     snippet: &Snippet,
     file: &FileContext<'_>,
-    check: impl Fn(&Snippet) -> Vec<Finding>,
+    analysis: Analysis,
     out: &mut Vec<Diagnostic>,
 ) {
-    for finding in check(snippet) {
+    for finding in analysis(snippet, file) {
         if finding.rule == rule {
             out.push(finding.into_diagnostic(snippet, file.source));
         }
+    }
+}
+
+/// A shell rule's `check_node`: the Nix string `node`, when it holds shell.
+pub fn check_node(
+    rule: &str,
+    node: &SyntaxNode,
+    file: &FileContext<'_>,
+    analysis: Analysis,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(snippet) = nix_snippet(node) {
+        report(rule, &snippet, file, analysis, out);
+    }
+}
+
+/// A shell rule's `check_file`: every shell snippet of a shell, Markdown, YAML or recipe file.
+pub fn check_file(
+    rule: &str,
+    file: &FileContext<'_>,
+    analysis: Analysis,
+    out: &mut Vec<Diagnostic>,
+) {
+    for snippet in file_snippets(file) {
+        report(rule, &snippet, file, analysis, out);
     }
 }
 
@@ -73,7 +102,7 @@ pub const SHELL_HOSTS: &[Language] = &[
 ];
 
 /// The hash-rule findings of a snippet.
-pub fn hash_findings(snippet: &Snippet) -> Vec<Finding> {
+pub fn hash_findings(snippet: &Snippet, _file: &FileContext<'_>) -> Vec<Finding> {
     crate::lint::shell::hashes::check_text(&snippet.text)
 }
 
