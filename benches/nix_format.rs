@@ -2,8 +2,8 @@
 //!
 //! usage: cargo bench --bench nix_format -- DIR [ROUNDS]
 //! Reads every `*.nix` file under DIR into memory, then times each stage over all files
-//! (best of ROUNDS, default 5) and prints MB/s and the ratios to parse-only. Files that
-//! do not parse are skipped. No IO happens inside the timed loops.
+//! (best of ROUNDS, default 5) and prints MB/s and the ratios to parse-only, then the
+//! time of each formatter stage (one round). Files that do not parse are skipped. No IO happens inside the timed loops.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -100,7 +100,17 @@ fn main() {
             time.as_secs_f64() / parse_only.as_secs_f64()
         );
     };
+    let mut stages = flakefmt::nix::format::StageTimes::default();
+    for source in &sources {
+        let parsed = parse(source).expect("filtered above");
+        let _ = flakefmt::nix::format::time_stages(source, &parsed, &options, &mut stages);
+    }
     report("parse", parse_only);
     report("parse+format", format);
     report("parse+format+verify", verify);
+    println!("format stages (one round, parse excluded):");
+    report("  lower (CST -> tree)", stages.lower);
+    report("  rules (tree -> doc)", stages.rules);
+    report("  fixup", stages.fixup);
+    report("  layout", stages.layout);
 }

@@ -307,3 +307,50 @@ pub fn same_tree(a: &str, b: &str) -> bool {
             .unwrap_or(false)
     })
 }
+
+/// Time spent in each stage of the formatter, for `benches/nix_format.rs`.
+#[doc(hidden)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StageTimes {
+    /// rnix CST → nixfmt-shaped tree, with trivia.
+    pub lower: std::time::Duration,
+    /// Rules: tree → document.
+    pub rules: std::time::Duration,
+    /// `remove_disabled` and `fixup`.
+    pub fixup: std::time::Duration,
+    /// Layout to text.
+    pub layout: std::time::Duration,
+}
+
+/// Formats like [`format_nix`] and adds the time of each stage to `times` (benchmarks
+/// only; the output is discarded).
+#[doc(hidden)]
+pub fn time_stages(
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
+    times: &mut StageTimes,
+) -> Result<(), Diagnostic> {
+    use std::time::Instant;
+    let start = Instant::now();
+    let mut whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
+    let first = rules::expr_first(&mut whole.expr);
+    let leading_blank = first
+        .pre
+        .iter()
+        .take_while(|t| **t == ast::Trivium::EmptyLine)
+        .count();
+    first.pre.drain(..leading_blank);
+    let lowered = Instant::now();
+    let doc = rules::pretty_whole(&whole);
+    let built = Instant::now();
+    let doc = doc::fixup(remove_disabled(doc));
+    let fixed = Instant::now();
+    std::hint::black_box(printer::layout(doc, options.width, options.indent));
+    let laid_out = Instant::now();
+    times.lower += lowered - start;
+    times.rules += built - lowered;
+    times.fixup += fixed - built;
+    times.layout += laid_out - fixed;
+    Ok(())
+}
