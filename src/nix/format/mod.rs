@@ -90,7 +90,9 @@ fn fixed_doc(whole: &ast::Whole) -> Doc {
     fix(doc, has_marker)
 }
 
-/// The rules' document and whether it contains a disable marker.
+/// The rules' document and whether it contains a disable marker. (Never inlined: a
+/// stage boundary for profiles.)
+#[inline(never)]
 fn rules_doc(whole: &ast::Whole) -> (Doc, bool) {
     let mut builder = doc::DocBuilder::new();
     rules::pretty_whole(&mut builder, whole);
@@ -98,7 +100,9 @@ fn rules_doc(whole: &ast::Whole) -> (Doc, bool) {
     (builder.finish(), has_marker)
 }
 
-/// `remove_disabled` (when needed) and `fixup`.
+/// `remove_disabled` (when needed) and `fixup`. (Never inlined: a stage boundary for
+/// profiles.)
+#[inline(never)]
 fn fix(doc: Doc, has_marker: bool) -> Doc {
     if has_marker {
         doc::fixup(remove_disabled(doc))
