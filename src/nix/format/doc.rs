@@ -409,171 +409,109 @@ fn is_movable(element: &DocE) -> bool {
     }
 }
 
+/// Splits a fixed-up group body into (leading hard stuff, body, trailing hard spacings).
+fn split_group(kind: GroupKind, inner: Doc) -> (Doc, Doc, Doc) {
+    let mut body = fixup(inner);
+    let pre_len = body.iter().take_while(|x| is_movable(x)).count();
+    let pre: Doc = if pre_len == 0 {
+        Vec::new()
+    } else {
+        body.drain(..pre_len).collect()
+    };
+    let post_len = body.iter().rev().take_while(|x| is_hard_spacing(x)).count();
+    let post = if post_len == 0 {
+        Vec::new()
+    } else {
+        body.split_off(body.len() - post_len)
+    };
+    let unwrap =
+        body.len() == 1 && matches!(&body[0], DocE::Group(inner_kind, _) if *inner_kind == kind);
+    if unwrap && let Some(DocE::Group(_, inner)) = body.pop() {
+        body = inner;
+    }
+    (pre, body, post)
+}
+
 /// Normalises a document (nixfmt's `fixup`): merges adjacent spacings and texts, moves
 /// hard spacings and comments out of the start/end of groups, removes empty groups.
 ///
-/// Works in place: each group's buffer is read from the front and compacted as it goes
-/// (see [`Fixer`]), so elements are moved, never cloned, and no buffer is allocated
-/// per group.
+/// The input is processed as a stack (reversed, so popping takes the next element and
+/// pushing puts elements back in front of the rest): each group's buffer is reused as its
+/// own work stack and every element is moved, never cloned.
 pub fn fixup(doc: Doc) -> Doc {
-    let mut fixer = Fixer {
-        v: doc,
-        r: 0,
-        w: 0,
-        pending: Vec::new(),
-    };
-    fixer.run();
-    fixer.v
-}
-
-/// What a consumed slot of [`Fixer::v`] holds until it is overwritten.
-const HOLE: DocE = DocE::Spacing(Spacing::Softbreak);
-
-/// In-place state of [`fixup`] on one sequence. The elements still to process are
-/// `pending` (a stack: its last element comes first) followed by `v[r..]`; the output is
-/// `v[..w]`. Slots in `v[w..r]` were consumed and hold [`HOLE`].
-struct Fixer {
-    v: Doc,
-    r: usize,
-    w: usize,
-    pending: Vec<DocE>,
-}
-
-impl Fixer {
-    /// Takes the next element to process.
-    fn next(&mut self) -> Option<DocE> {
-        if let Some(x) = self.pending.pop() {
-            return Some(x);
-        }
-        if self.r < self.v.len() {
-            let x = std::mem::replace(&mut self.v[self.r], HOLE);
-            self.r += 1;
-            return Some(x);
-        }
-        None
-    }
-
-    /// The next element to process, in place.
-    fn peek_mut(&mut self) -> Option<&mut DocE> {
-        if !self.pending.is_empty() {
-            return self.pending.last_mut();
-        }
-        self.v.get_mut(self.r)
-    }
-
-    /// Puts elements back in front of what is left to process, in order.
-    fn push_front(&mut self, elements: impl DoubleEndedIterator<Item = DocE>) {
-        self.pending.extend(elements.rev());
-    }
-
-    /// Appends to the output. When the output has caught up with the input, the next
-    /// unread element moves behind `pending` to free its slot.
-    fn emit(&mut self, x: DocE) {
-        if self.w < self.r {
-            self.v[self.w] = x;
-        } else if self.r < self.v.len() {
-            let unread = std::mem::replace(&mut self.v[self.r], x);
-            self.pending.insert(0, unread);
-            self.r += 1;
-        } else {
-            self.v.push(x);
-            self.r = self.v.len();
-        }
-        self.w += 1;
-    }
-
-    /// Emits the fixed-up form of `head` followed by `pre` (movable elements of a group).
-    fn emit_fixed(&mut self, head: Option<DocE>, pre: std::vec::Drain<'_, DocE>) {
-        let count = pre.len() + usize::from(head.is_some());
-        if count == 1 {
-            // A single element is already fixed up.
-            for x in head.into_iter().chain(pre) {
-                self.emit(x);
-            }
-            return;
-        }
-        let mut doc = Vec::with_capacity(count);
-        doc.extend(head);
-        doc.extend(pre);
-        for x in fixup(doc) {
-            self.emit(x);
-        }
-    }
-
-    /// Processes a group: fixes its body and moves hard spacings and comments out of its
-    /// start (emitted after `head`, a spacing that preceded the group) and hard spacings
-    /// out of its end (processed next). An empty group disappears and leaves `head` and
-    /// what moved out to be processed again.
-    fn group(&mut self, head: Option<DocE>, kind: GroupKind, inner: Doc) {
-        let mut body = fixup(inner);
-        let pre_len = body.iter().take_while(|x| is_movable(x)).count();
-        let post_len = body[pre_len..]
-            .iter()
-            .rev()
-            .take_while(|x| is_hard_spacing(x))
-            .count();
-        if pre_len + post_len == body.len() {
-            self.push_front(body.into_iter());
-            self.pending.extend(head);
-            return;
-        }
-        let post_start = body.len() - post_len;
-        self.pending.extend(body.drain(post_start..).rev());
-        if pre_len > 0 || head.is_some() {
-            self.emit_fixed(head, body.drain(..pre_len));
-        }
-        let unwrap = body.len() == 1
-            && matches!(&body[0], DocE::Group(inner_kind, _) if *inner_kind == kind);
-        if unwrap && let Some(DocE::Group(_, inner)) = body.pop() {
-            body = inner;
-        }
-        self.emit(DocE::Group(kind, body));
-    }
-
-    fn run(&mut self) {
-        while let Some(x) = self.next() {
-            match x {
-                DocE::Spacing(a) => match self.peek_mut() {
-                    Some(DocE::Spacing(b)) => *b = merge_spacings(a, *b),
-                    Some(DocE::Group(_, inner)) if a == Spacing::Hardspace => {
-                        inner.insert(0, DocE::Spacing(Spacing::Hardspace));
+    let mut out = Vec::with_capacity(doc.len());
+    let mut stack = doc;
+    stack.reverse();
+    while let Some(x) = stack.pop() {
+        match x {
+            DocE::Spacing(a) => match stack.last_mut() {
+                Some(DocE::Spacing(b)) => *b = merge_spacings(a, *b),
+                Some(DocE::Group(_, inner)) if a == Spacing::Hardspace => {
+                    inner.insert(0, DocE::Spacing(Spacing::Hardspace));
+                }
+                Some(DocE::Group(..)) => {
+                    let Some(DocE::Group(kind, inner)) = stack.pop() else {
+                        unreachable!("checked above")
+                    };
+                    let (pre, body, post) = split_group(kind, inner);
+                    if body.is_empty() {
+                        stack.extend(post.into_iter().rev());
+                        stack.extend(pre.into_iter().rev());
+                        stack.push(DocE::Spacing(a));
+                    } else {
+                        if pre.is_empty() {
+                            out.push(DocE::Spacing(a));
+                        } else {
+                            let mut head = Vec::with_capacity(pre.len() + 1);
+                            head.push(DocE::Spacing(a));
+                            head.extend(pre);
+                            out.extend(fixup(head));
+                        }
+                        out.push(DocE::Group(kind, body));
+                        stack.extend(post.into_iter().rev());
                     }
-                    Some(DocE::Group(..)) => {
-                        let Some(DocE::Group(kind, inner)) = self.next() else {
-                            unreachable!("peeked above")
-                        };
-                        self.group(Some(DocE::Spacing(a)), kind, inner);
-                    }
-                    _ => self.emit(DocE::Spacing(a)),
-                },
-                DocE::Text {
+                }
+                _ => out.push(DocE::Spacing(a)),
+            },
+            DocE::Text {
+                level,
+                offset,
+                kind,
+                mut text,
+            } => {
+                while let Some(DocE::Text {
+                    kind: next_kind,
+                    text: next_text,
+                    ..
+                }) = stack.last()
+                    && *next_kind == kind
+                {
+                    text.push_str(next_text);
+                    stack.pop();
+                }
+                out.push(DocE::Text {
                     level,
                     offset,
                     kind,
-                    mut text,
-                } => {
-                    while let Some(DocE::Text {
-                        kind: next_kind,
-                        text: next_text,
-                        ..
-                    }) = self.peek_mut()
-                        && *next_kind == kind
-                    {
-                        text.push_str(next_text);
-                        self.next();
+                    text,
+                });
+            }
+            DocE::Group(kind, inner) => {
+                let (pre, body, post) = split_group(kind, inner);
+                if body.is_empty() {
+                    stack.extend(post.into_iter().rev());
+                    stack.extend(pre.into_iter().rev());
+                } else {
+                    if !pre.is_empty() {
+                        out.extend(fixup(pre));
                     }
-                    self.emit(DocE::Text {
-                        level,
-                        offset,
-                        kind,
-                        text,
-                    });
+                    out.push(DocE::Group(kind, body));
+                    stack.extend(post.into_iter().rev());
                 }
-                DocE::Group(kind, inner) => self.group(None, kind, inner),
             }
         }
-        self.v.truncate(self.w);
     }
+    out
 }
 
 /// Forces a document onto one line (nixfmt's `unexpandSpacing'`): flattens groups, turns
