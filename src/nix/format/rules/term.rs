@@ -154,7 +154,8 @@ pub(crate) fn paren_inner(b: &mut DocBuilder, expr: &Expr) {
     match expr {
         Expr::Application(f, a) => pretty_app(b, true, None, true, f, a),
         Expr::Term(Term::Selection(..)) => {
-            let absorbable = matches!(expr, Expr::Term(Term::Selection(t, _, _)) if is_absorbable(t));
+            let absorbable =
+                matches!(expr, Expr::Term(Term::Selection(t, _, _)) if is_absorbable(t));
             if absorbable {
                 b.line_();
             }
@@ -224,9 +225,7 @@ pub(crate) fn pretty_term(b: &mut DocBuilder, term: &Term) {
                 render_list(b, Spacing::Hardline, open, items, close)
             }
         }
-        Term::Set(keyword, open, items, close) => {
-            pretty_set(b, false, keyword, open, items, close)
-        }
+        Term::Set(keyword, open, items, close) => pretty_set(b, false, keyword, open, items, close),
         Term::Parenthesized(open, inner, close) => b.group(|b| {
             pretty_leaf_trail_up(b, open);
             b.nest(|b| {
