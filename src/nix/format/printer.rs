@@ -287,7 +287,10 @@ impl FirstLineFits {
                 } => return Some(self.verdict()),
                 DocE::Group(_, inner) => {
                     let heads = [&xs[index + 1..]];
-                    let following = Rest { heads: &heads, tail: after };
+                    let following = Rest {
+                        heads: &heads,
+                        tail: after,
+                    };
                     let following_width = first_line_width(Some(&following));
                     match fits(0, self.c - following_width, &[inner], None) {
                         None => {
