@@ -184,6 +184,11 @@ pub fn finish(cache: Cache, verbose: bool) {
         "{} cached (clean in an earlier run, unchanged since, not read)",
         cache.hits()
     )));
+    let read = super::read::opened();
+    notes.push_str(&super::output::note_line(&format!(
+        "{read} file{} read",
+        if read == 1 { "" } else { "s" }
+    )));
     let path = cache.path().to_path_buf();
     if let Err(error) = cache.save() {
         notes.push_str(&super::output::note_line(&format!(
@@ -303,6 +308,11 @@ impl Cache {
     /// Where the cache file lives.
     pub fn path(&self) -> &Path {
         &self.file
+    }
+
+    /// The fingerprint of this build (part of every key).
+    pub fn build(&self) -> u64 {
+        self.build
     }
 
     /// How many files were answered from the cache so far.

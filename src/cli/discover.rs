@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -54,6 +54,8 @@ pub struct LoadedConfig {
     pub dir: PathBuf,
     /// The compiled `exclude` globs.
     excludes: Gitignore,
+    /// A fingerprint of `config.lint`, computed once (the cache keys every file with it).
+    lint_fingerprint: OnceLock<u64>,
 }
 
 impl LoadedConfig {
@@ -62,6 +64,7 @@ impl LoadedConfig {
             config: Config::default(),
             dir: PathBuf::from("/"),
             excludes: Gitignore::empty(),
+            lint_fingerprint: OnceLock::new(),
         }
     }
 
@@ -86,6 +89,16 @@ impl LoadedConfig {
             config,
             dir,
             excludes,
+            lint_fingerprint: OnceLock::new(),
+        })
+    }
+
+    /// A stable fingerprint of the `[lint]` settings (for the cache's lint keys).
+    pub fn lint_fingerprint(&self) -> u64 {
+        *self.lint_fingerprint.get_or_init(|| {
+            super::cache::Fingerprint::new()
+                .debug(&self.config.lint)
+                .key()
         })
     }
 

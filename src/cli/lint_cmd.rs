@@ -23,7 +23,7 @@ use flakefmt::lint::{FileFacts, FileInput, Linter};
 use flakefmt::nix::NixFormatOptions;
 
 use super::cache::{Cache, FileStamp, Fingerprint, Learned};
-use super::discover::{ConfigFailure, ConfigStore};
+use super::discover::{ConfigFailure, ConfigStore, LoadedConfig};
 use super::output::{self, Style, display_path};
 use super::repo::{self, Repositories};
 use super::report::Exit;
@@ -174,10 +174,7 @@ fn add_tracked_files(
     settings: &Settings<'_>,
     candidates: &mut Vec<Candidate>,
 ) {
-    let walked: BTreeSet<PathBuf> = candidates
-        .iter()
-        .map(|c| repo::canonical(&c.path))
-        .collect();
+    let mut walked: Option<BTreeSet<PathBuf>> = None;
     let mut extra = Vec::new();
     for path in paths {
         if !path.is_dir() {
@@ -189,6 +186,12 @@ fn add_tracked_files(
         let Ok(root) = fs::canonicalize(path) else {
             continue;
         };
+        let walked = walked.get_or_insert_with(|| {
+            candidates
+                .iter()
+                .map(|c| repositories.canonical_file(&c.path))
+                .collect()
+        });
         for tracked in index.modes.keys() {
             if !tracked.starts_with(&root) || walked.contains(tracked) {
                 continue;
@@ -213,10 +216,19 @@ fn add_tracked_files(
     candidates.dedup_by(|a, b| a.path == b.path);
 }
 
-fn detect(path: &Path, facts: &FileFacts) -> Option<Language> {
+/// The language of a file that is not a link: by name, or for an extensionless file by
+/// its shebang (the only case that reads anything: the head, kept in `facts`).
+fn detect(path: &Path, facts: &mut FileFacts) -> Option<Language> {
     if facts.is_symlink {
         return None;
     }
+    if let Some(language) = Language::from_path(path) {
+        return Some(language);
+    }
+    if path.extension().is_some() {
+        return None;
+    }
+    facts.head = repo::read_head(path);
     Language::detect(path, Some(&facts.head))
 }
 
@@ -238,37 +250,47 @@ fn process(
             return result;
         }
     };
-    let linter = Linter::new(&loaded.config.lint);
-    let facts = repo::facts(path, repositories);
-    let language = detect(path, &facts);
-    let Some(language) = language else {
-        // Repository rules only (links, binaries, files of no known language).
-        result.diagnostics = lint_facts_only(&linter, path, &facts);
-        apply_file_actions(&mut result, settings, repositories);
-        return result;
-    };
+    // One `stat` gives the cache stamp and the mode on disk; the git index mode comes from
+    // the index read once per repository. Nothing of the file's content is read yet.
+    let link_metadata = fs::symlink_metadata(path).ok();
+    let mut facts = repo::facts_without_head(path, link_metadata.as_ref(), repositories);
+    let language = detect(path, &mut facts);
     // Clean last time (formatted, no finding) and unchanged since, with the same settings
     // and the same facts from elsewhere (the git index mode, ...): skipped unread.
     let keys = settings
         .cache
-        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded.config.lint, &facts));
-    if let (Some((cache, format_key, lint_key)), Ok(stamp)) = (keys, fs::symlink_metadata(path))
-        && cache.is_clean(path, &FileStamp::of(&stamp), format_key, Some(lint_key))
+        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded, &facts));
+    if let (Some((cache, format_key, lint_key)), Some(stamp)) = (keys, &link_metadata)
+        && cache.is_clean(path, &FileStamp::of(stamp), format_key, Some(lint_key))
     {
         return result;
     }
-    let (bytes, metadata) = match fs::File::open(path).and_then(|mut file| {
-        let metadata = file.metadata()?;
-        let mut bytes = Vec::with_capacity(metadata.len() as usize);
-        file.read_to_end(&mut bytes)?;
-        Ok((bytes, metadata))
-    }) {
+    let linter = Linter::new(&loaded.config.lint);
+    let Some(language) = language else {
+        // Repository rules only (links, binaries, files of no known language): they look
+        // at the first bytes.
+        if !facts.is_symlink && facts.head.is_empty() {
+            facts.head = repo::read_head(path);
+        }
+        result.diagnostics = lint_facts_only(&linter, path, &facts);
+        apply_file_actions(&mut result, settings, repositories);
+        if let Some(stamp) = &link_metadata {
+            record_if_clean(keys, &result, stamp);
+        }
+        return result;
+    };
+    let (bytes, metadata) = match super::read::read_all(path) {
         Ok(read) => read,
         Err(error) => {
             result.errors.push(format!("could not read: {error}"));
             return result;
         }
     };
+    // The repository rules see the first bytes (a file that does not parse is judged on
+    // them alone).
+    if facts.head.is_empty() {
+        facts.head = bytes[..bytes.len().min(repo::HEAD_LEN)].to_vec();
+    }
     let source = match decode(bytes.clone()) {
         Ok(source) => source,
         Err(message) => {
@@ -366,25 +388,32 @@ fn process(
     result
 }
 
-/// The cache and this file's keys: the format key (`check` only) and the lint key, a
-/// fingerprint of the build, the `[lint]` settings and every fact gathered from outside
-/// the file's text (its mode on disk and in the git index, its first bytes, ...).
+/// The cache and this file's keys: the format key (`check` of a formatted language only)
+/// and the lint key, a fingerprint of the build, the language, the `[lint]` settings and
+/// every fact gathered from outside the file's text (its mode on disk and in the git index,
+/// a link's target). The file's first bytes are content: the stamp covers them.
 fn cache_keys<'c>(
     cache: &'c Cache,
     settings: &Settings<'_>,
-    language: Language,
+    language: Option<Language>,
     path: &Path,
-    lint_config: &flakefmt::lint::LintConfig,
+    loaded: &LoadedConfig,
     facts: &FileFacts,
 ) -> Option<(&'c Cache, Option<u64>, u64)> {
-    let format_key = match settings.mode {
-        Mode::Check => Some(format_key(cache, language, path, settings.store)?),
-        Mode::Lint { .. } => None,
+    let format_key = match (settings.mode, language) {
+        (Mode::Check, Some(language)) if language.is_formatted() => {
+            Some(format_key(cache, language, path, settings.store)?)
+        }
+        _ => None,
     };
     let lint_key = Fingerprint::new()
-        .bytes(&cache.format_key(language, &"lint").to_le_bytes())
-        .debug(lint_config)
-        .debug(facts)
+        .bytes(&cache.build().to_le_bytes())
+        .bytes(language.map_or("none", Language::name).as_bytes())
+        .bytes(&loaded.lint_fingerprint().to_le_bytes())
+        .bytes(&facts.fs_mode.unwrap_or(u32::MAX).to_le_bytes())
+        .bytes(&facts.git_mode.unwrap_or(u32::MAX).to_le_bytes())
+        .bytes(&[u8::from(facts.is_symlink), u8::from(facts.in_repository)])
+        .debug(&facts.symlink_target)
         .key();
     Some((cache, format_key, lint_key))
 }

@@ -8,6 +8,7 @@
 //! - `output`: diffs, diagnostics, colour.
 //! - `write`: atomic writes.
 //! - `cache`: the per-file cache (files clean last time are skipped unread).
+//! - `read`: reading files' contents, counted.
 //! - `stdin`: `--stdin-filepath`.
 //! - `debug`: `--print-tree` / `--print-ir`.
 
@@ -18,6 +19,7 @@ pub mod discover;
 pub mod guard;
 pub mod lint_cmd;
 pub mod output;
+pub mod read;
 pub mod repo;
 pub mod report;
 pub mod rule_cmd;

@@ -5,7 +5,6 @@
 //! here): a [`Task`] says what to do, and everything a file produced travels in its job.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -181,16 +180,7 @@ fn detect_language(path: &Path) -> Option<Language> {
     if path.extension().is_some() {
         return None;
     }
-    let mut head = [0u8; 256];
-    let mut file = fs::File::open(path).ok()?;
-    let mut filled = 0;
-    while filled < head.len() {
-        match file.read(&mut head[filled..]) {
-            Ok(0) | Err(_) => break,
-            Ok(read) => filled += read,
-        }
-    }
-    Language::detect(path, Some(&head[..filled]))
+    Language::detect(path, Some(&super::repo::read_head(path)))
 }
 
 /// The cache key of a file's format settings, when the cache is on and they are valid.
@@ -265,12 +255,7 @@ fn process_file_with<'c>(
         job.outcome = Outcome::Unchanged;
         return job;
     }
-    let (bytes, metadata) = match fs::File::open(&candidate.path).and_then(|mut file| {
-        let metadata = file.metadata()?;
-        let mut bytes = Vec::with_capacity(metadata.len() as usize);
-        file.read_to_end(&mut bytes)?;
-        Ok((bytes, metadata))
-    }) {
+    let (bytes, metadata) = match super::read::read_all(&candidate.path) {
         Ok(read) => read,
         Err(error) => return job.fail(format!("could not read: {error}")),
     };
