@@ -8,6 +8,7 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use flakefmt::lint::FileFacts;
@@ -18,7 +19,16 @@ pub struct Index {
     /// The work tree's top level (canonical).
     pub top: PathBuf,
     /// Mode per tracked path (absolute, under `top`).
-    pub modes: HashMap<PathBuf, u32>,
+    pub modes: HashMap<PathBuf, Tracked>,
+}
+
+/// A tracked file.
+#[derive(Debug, Default)]
+pub struct Tracked {
+    /// Its mode in the index (`0o100644`, `0o100755`, `0o120000`).
+    pub mode: u32,
+    /// Whether the run's walk found it (see [`Repositories::mark_walked`]).
+    pub walked: AtomicBool,
 }
 
 /// The indexes of the repositories a run touches, found and read on demand.
@@ -135,11 +145,14 @@ impl Repositories {
         }
     }
 
-    /// [`canonical`] of the file `path`, with its directory's resolution memoised.
-    pub fn canonical_file(&self, path: &Path) -> PathBuf {
-        match (self.file_dir(path).0, path.file_name()) {
-            (Some(dir), Some(name)) => dir.join(name),
-            _ => canonical(path),
+    /// Notes that the walk found the file `path`: if git tracks it, it needs no second
+    /// look as a tracked file the walk skipped.
+    pub fn mark_walked(&self, path: &Path) {
+        if let (Some(dir), Some(index)) = self.file_dir(path)
+            && let Some(name) = path.file_name()
+            && let Some(tracked) = index.modes.get(&dir.join(name))
+        {
+            tracked.walked.store(true, Ordering::Relaxed);
         }
     }
 
@@ -183,7 +196,13 @@ fn read_index(top: &Path) -> Index {
         let Ok(path) = std::str::from_utf8(path) else {
             continue;
         };
-        index.modes.insert(top.join(path), mode);
+        index.modes.insert(
+            top.join(path),
+            Tracked {
+                mode,
+                walked: AtomicBool::new(false),
+            },
+        );
     }
     index
 }
@@ -211,7 +230,7 @@ pub fn facts_without_head(
         && let Some(name) = path.file_name()
     {
         facts.in_repository = true;
-        facts.git_mode = index.modes.get(&dir.join(name)).copied();
+        facts.git_mode = index.modes.get(&dir.join(name)).map(|tracked| tracked.mode);
     }
     facts
 }
