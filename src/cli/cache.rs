@@ -334,7 +334,7 @@ impl Cache {
         let path = if path.is_absolute() {
             path
         } else {
-            absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            absolute = super::discover::absolute(path);
             &absolute
         };
         match path.strip_prefix(&self.root) {

@@ -11,9 +11,10 @@ use super::discover::ConfigStore;
 use super::run::FORMAT_STACK_SIZE;
 use super::walk::{self, Candidate, WalkError};
 
-/// Files waiting for a worker, per worker thread: enough that workers never starve while
-/// the walk reads a directory, few enough to be nothing next to the work.
-pub const QUEUE_PER_THREAD: usize = 64;
+/// Batches of files ([`walk::BATCH`] at most) waiting for a worker, per worker thread:
+/// enough that workers never starve while the walk reads a directory, few enough to be
+/// nothing next to the work.
+pub const QUEUE_PER_THREAD: usize = 4;
 
 /// Walks `paths` (see [`walk::stream`]) and runs `work` on every file found, on `threads`
 /// worker threads with [`FORMAT_STACK_SIZE`] stacks, while the walk goes on. Returns the
@@ -38,7 +39,7 @@ fn run_observed(
     found: &(dyn Fn() + Sync),
 ) -> Result<Vec<WalkError>, String> {
     let threads = threads.max(1);
-    let (sender, receiver) = mpsc::sync_channel::<Candidate>(QUEUE_PER_THREAD * threads);
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Candidate>>(QUEUE_PER_THREAD * threads);
     // Each worker owns a handle on the receiver: if every worker is gone (a bug panicked
     // them all), the receiver is dropped and the walk's sends fail instead of blocking.
     let receiver = Arc::new(Mutex::new(receiver));
@@ -57,7 +58,7 @@ fn run_observed(
                             Err(_) => break,
                         };
                         match next {
-                            Ok(candidate) => work(candidate),
+                            Ok(batch) => batch.into_iter().for_each(work),
                             Err(_) => break,
                         }
                     }
@@ -74,9 +75,9 @@ fn run_observed(
         if started == 0 {
             return Err(failure.unwrap_or_else(|| "could not start worker threads".into()));
         }
-        let errors = walk::stream(paths, store, force_exclude, threads, &|candidate| {
-            found();
-            sender.send(candidate).is_ok()
+        let errors = walk::stream(paths, store, force_exclude, threads, &|batch| {
+            batch.iter().for_each(|_| found());
+            sender.send(batch).is_ok()
         });
         drop(sender);
         Ok(errors)
@@ -90,7 +91,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// The walk does not run ahead of the workers: the files found and not yet finished
-    /// never exceed the queue plus one per worker and one per walking thread, however
+    /// never exceed the queue plus a batch per worker and per walking thread, however
     /// slow the work. A walk that collected its paths first would be 2,000 ahead.
     #[test]
     fn the_walk_never_runs_ahead_of_the_workers_by_more_than_the_queue() {
@@ -121,7 +122,7 @@ mod tests {
         .unwrap();
         assert!(errors.is_empty());
         assert_eq!(finished.load(Ordering::SeqCst), files);
-        let bound = QUEUE_PER_THREAD * threads + 2 * threads;
+        let bound = (QUEUE_PER_THREAD * threads + 2 * threads) * walk::BATCH;
         let ahead = most_ahead.load(Ordering::SeqCst);
         assert!(
             ahead <= bound,

@@ -3,13 +3,14 @@
 //! `git update-index --chmod`).
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use flakefmt::lint::FileFacts;
 
@@ -40,7 +41,7 @@ pub struct Repositories {
     /// Per directory as spelled in the run's paths: its canonical form and the index of its
     /// repository. Files are looked up through their directory, so a tree of thousands of
     /// files costs one `canonicalize` per directory, not per file.
-    dirs: Mutex<HashMap<PathBuf, DirEntry>>,
+    dirs: RwLock<HashMap<OsString, DirEntry>>,
     /// Held while git writes an index: files are fixed in parallel, and concurrent
     /// `git update-index` runs in one repository fail on its `index.lock`.
     index_writes: Mutex<()>,
@@ -63,7 +64,7 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
 /// `path` made absolute and canonical as far as it exists (the file itself may be a link,
 /// so only its directory is canonicalised).
 pub fn canonical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = super::discover::absolute(path);
     match (absolute.parent(), absolute.file_name()) {
         (Some(parent), Some(name)) => fs::canonicalize(parent)
             .map(|parent| parent.join(name))
@@ -114,7 +115,12 @@ impl Repositories {
     /// A child of a known directory costs one `stat` (to see it is not a link), not a
     /// `canonicalize` of the whole path.
     fn dir_entry(&self, dir: &Path) -> DirEntry {
-        if let Some(known) = self.dirs.lock().expect("repository lock").get(dir) {
+        if let Some(known) = self
+            .dirs
+            .read()
+            .expect("repository lock")
+            .get(dir.as_os_str())
+        {
             return known.clone();
         }
         let canonical = match (dir.parent(), dir.components().next_back()) {
@@ -131,9 +137,9 @@ impl Repositories {
             .and_then(|dir| self.index_for_canonical(dir));
         let entry = (canonical.map(Arc::new), index);
         self.dirs
-            .lock()
+            .write()
             .expect("repository lock")
-            .insert(dir.to_path_buf(), entry.clone());
+            .insert(dir.as_os_str().to_os_string(), entry.clone());
         entry
     }
 

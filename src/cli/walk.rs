@@ -53,9 +53,45 @@ pub struct WalkError {
     pub message: String,
 }
 
+/// How many files the walk hands over at once (fewer hand-overs between threads: an
+/// unchanged file costs about as much as handing it over).
+pub const BATCH: usize = 16;
+
+/// Files found by one walking thread, handed to the sink [`BATCH`] at a time, and the
+/// rest when the thread is done.
+struct Batch<'s> {
+    files: Vec<Candidate>,
+    sink: &'s (dyn Fn(Vec<Candidate>) -> bool + Sync),
+}
+
+impl Batch<'_> {
+    /// Adds a file; `false` when the sink wants no more.
+    fn push(&mut self, candidate: Candidate) -> bool {
+        self.files.push(candidate);
+        self.files.len() < BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.files.is_empty() {
+            return true;
+        }
+        (self.sink)(std::mem::replace(
+            &mut self.files,
+            Vec::with_capacity(BATCH),
+        ))
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
 /// Finds the files under `paths` (files as given, directories walked in parallel on
-/// `threads` threads) and hands each to `sink` as soon as it is found, in no particular
-/// order: no list of paths is built. `sink` returns `false` to stop the walk. Explicit files
+/// `threads` threads) and hands them to `sink` as they are found, in batches of at most
+/// [`BATCH`], in no particular order: no list of paths is built. `sink` returns `false` to
+/// stop the walk. Explicit files
 /// come first. The same file is handed over once, even when it is named twice, named and
 /// found by a walk, or found by two walks of nested directories (its `explicit` flag then
 /// says whether it was named). Returns the paths that could not be used.
@@ -64,7 +100,7 @@ pub fn stream(
     store: &Arc<ConfigStore>,
     force_exclude: bool,
     threads: usize,
-    sink: &(dyn Fn(Candidate) -> bool + Sync),
+    sink: &(dyn Fn(Vec<Candidate>) -> bool + Sync),
 ) -> Vec<WalkError> {
     let mut errors = Vec::new();
     let mut roots: Vec<PathBuf> = Vec::new();
@@ -102,8 +138,8 @@ pub fn stream(
     // Named files: once each, and never again from a walk.
     let mut named: HashSet<PathBuf> = HashSet::new();
     explicit.retain(|candidate| named.insert(normalize(&candidate.path)));
-    for candidate in explicit {
-        if !sink(candidate) {
+    for files in explicit.chunks(BATCH) {
+        if !sink(files.to_vec()) {
             return errors;
         }
     }
@@ -139,7 +175,7 @@ fn walk(
     store: &Arc<ConfigStore>,
     threads: usize,
     filter: &(dyn Fn(&Candidate) -> bool + Sync),
-    sink: &(dyn Fn(Candidate) -> bool + Sync),
+    sink: &(dyn Fn(Vec<Candidate>) -> bool + Sync),
     errors: &mut Vec<WalkError>,
 ) {
     let mut builder = WalkBuilder::new(&roots[0]);
@@ -174,7 +210,12 @@ fn walk(
         });
     let found_errors = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
-        Box::new(|result| {
+        let mut batch = Batch {
+            files: Vec::with_capacity(BATCH),
+            sink,
+        };
+        let found_errors = &found_errors;
+        Box::new(move |result| {
             match result {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|kind| kind.is_file()) {
@@ -182,7 +223,7 @@ fn walk(
                             path: entry.into_path(),
                             explicit: false,
                         };
-                        if filter(&candidate) && !sink(candidate) {
+                        if filter(&candidate) && !batch.push(candidate) {
                             return WalkState::Quit;
                         }
                     }
