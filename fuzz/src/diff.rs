@@ -1,0 +1,86 @@
+//! Differential check against `nixfmt_rs` 0.5.3 (a port of nixfmt, the reference
+//! formatter): on input both parse, the two outputs must be byte-identical.
+//!
+//! Lives apart from `props.rs` because it needs `nixfmt_rs`, a dependency of this fuzz
+//! crate only (never of flakefmt). A difference is a lead, not a verdict: which side is
+//! right is decided from nixfmt's own source and test corpus (docs/performance.md).
+
+use flakefmt::nix::NixFormatOptions;
+
+/// The layout options one input is compared at: the defaults, or (picked by the input's
+/// length, so a replay compares exactly what the fuzzer compared) a narrower width or
+/// indent 4. Widths below 10 are left out: nixfmt is not idempotent there, and neither
+/// port promises anything useful.
+pub fn diff_options(data: &[u8]) -> NixFormatOptions {
+    let default = NixFormatOptions::default();
+    match data.len() % 4 {
+        0 => NixFormatOptions {
+            width: 40,
+            ..default
+        },
+        1 => NixFormatOptions {
+            width: 80,
+            indent: 4,
+            ..default
+        },
+        _ => default,
+    }
+}
+
+/// Nesting deeper than this (brackets, `${`) is skipped: nixfmt_rs recurses on the native
+/// stack and would overflow, which is its limit, not a difference in style.
+const MAX_BRACKET_DEPTH: usize = 150;
+
+fn too_deep(source: &str) -> bool {
+    let mut depth = 0usize;
+    for byte in source.bytes() {
+        match byte {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return true;
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    // `let`/`if`/lambdas nest without brackets; a long input of them is just as deep.
+    source.len() > 20_000
+}
+
+/// Compares flakefmt with nixfmt_rs on one input. `Ok(())` when they agree or when the
+/// input is out of scope (not UTF-8, rejected by either parser, too deep, refused by
+/// flakefmt with a diagnostic); `Err` describes the difference.
+pub fn check_nix_diff(data: &[u8]) -> Result<(), String> {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return Ok(());
+    };
+    if too_deep(source) || flakefmt::nix::parse::parse(source).is_err() {
+        return Ok(());
+    }
+    let options = diff_options(data);
+    let mut theirs_options = nixfmt_rs::Options::default();
+    theirs_options.width = options.width;
+    theirs_options.indent = options.indent;
+    let Ok(theirs) = nixfmt_rs::format_with(source, &theirs_options) else {
+        return Ok(()); // the two parsers disagree on validity: not a formatting lead
+    };
+    let Ok(ours) = flakefmt::nix::format_source(source, &options) else {
+        return Ok(()); // refusals are the property targets' business
+    };
+    if ours == theirs {
+        return Ok(());
+    }
+    let line = ours
+        .lines()
+        .zip(theirs.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| ours.lines().count().min(theirs.lines().count()));
+    Err(format!(
+        "width {} indent {}: flakefmt and nixfmt_rs differ from output line {}\n--- flakefmt\n{ours}\n--- nixfmt_rs\n{theirs}",
+        options.width,
+        options.indent,
+        line + 1
+    ))
+}
