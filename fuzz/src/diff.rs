@@ -69,7 +69,7 @@ pub fn check_nix_diff(data: &[u8]) -> Result<(), String> {
     let Ok(ours) = flakefmt::nix::format_source(source, &options) else {
         return Ok(()); // refusals are the property targets' business
     };
-    if ours == theirs {
+    if ours == theirs || known_nixfmt_rs_difference(&ours, &theirs) {
         return Ok(());
     }
     let line = ours
@@ -83,4 +83,18 @@ pub fn check_nix_diff(data: &[u8]) -> Result<(), String> {
         options.indent,
         line + 1
     ))
+}
+
+/// Differences already traced to nixfmt_rs, skipped so the fuzzer looks for new ones:
+///
+/// - an operand of `?` on a line of its own (`x\n? attr`, seen at narrow widths):
+///   nixfmt_rs indents it one level deeper than nixfmt does (docs/performance.md,
+///   "Fuzzing"). The outputs then differ only in the leading spaces of lines that start
+///   with `? `.
+pub fn known_nixfmt_rs_difference(ours: &str, theirs: &str) -> bool {
+    let (ours, theirs): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
+    ours.len() == theirs.len()
+        && ours.iter().zip(&theirs).all(|(a, b)| {
+            a == b || (a.trim_start().starts_with("? ") && a.trim_start() == b.trim_start())
+        })
 }
