@@ -88,6 +88,21 @@ fn cached(output: &Output) -> usize {
         .unwrap()
 }
 
+/// The number in the `--verbose` note "N files read".
+fn files_read(output: &Output) -> usize {
+    let text = stderr(output);
+    let line = text
+        .lines()
+        .find(|line| line.ends_with(" read") && line.starts_with("note: "))
+        .unwrap_or_else(|| panic!("no read note in:\n{text}"));
+    line.trim_start_matches("note: ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 const TREE: &[(&str, &str)] = &[
     ("a.py", "x = 1\n"),
     ("sub/b.py", "y = [1, 2]\n"),
@@ -287,6 +302,31 @@ fn check_and_lint_are_cached_too() {
     assert_eq!(cached(&env.run(&["check", "-v"])), 0);
     // fmt --check keeps using the format half of the entries.
     assert_eq!(cached(&env.run(&["fmt", "--check", "-v"])), 3);
+}
+
+/// A warm `check` (or `lint`, or `fmt --check`) over an unchanged clean tree opens no
+/// file at all: the cache stamp, the mode on disk and the git index mode come from `stat`
+/// and the index, never from the content (not even the first bytes). Files of no known
+/// language (here `README.md`), judged by the repository rules alone, are cached too.
+#[test]
+fn a_warm_run_reads_no_file() {
+    let mut tree = TREE.to_vec();
+    tree.push(("README.md", "# hello\n"));
+    tree.push(("scripts/build.sh", "echo hi\n"));
+    let env = setup(&tree);
+    let cold = env.run(&["check", "-v"]);
+    assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
+    assert_eq!(files_read(&cold), 5, "{}", stderr(&cold));
+    for args in [
+        &["check", "-v"][..],
+        &["lint", "-v"][..],
+        &["fmt", "--check", "-v"][..],
+    ] {
+        let warm = env.run(args);
+        assert_eq!(warm.status.code(), Some(0), "{args:?}: {}", stderr(&warm));
+        assert_eq!(files_read(&warm), 0, "{args:?}: {}", stderr(&warm));
+    }
+    assert_eq!(cached(&env.run(&["check", "-v"])), 5);
 }
 
 /// `git_exec_bit` reads the git index, not the file: changing the mode in the index alone

@@ -184,6 +184,11 @@ pub fn finish(cache: Cache, verbose: bool) {
         "{} cached (clean in an earlier run, unchanged since, not read)",
         cache.hits()
     )));
+    let read = super::read::opened();
+    notes.push_str(&super::output::note_line(&format!(
+        "{read} file{} read",
+        if read == 1 { "" } else { "s" }
+    )));
     let path = cache.path().to_path_buf();
     if let Err(error) = cache.save() {
         notes.push_str(&super::output::note_line(&format!(
@@ -305,6 +310,11 @@ impl Cache {
         &self.file
     }
 
+    /// The fingerprint of this build (part of every key).
+    pub fn build(&self) -> u64 {
+        self.build
+    }
+
     /// How many files were answered from the cache so far.
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::Relaxed)
@@ -324,7 +334,7 @@ impl Cache {
         let path = if path.is_absolute() {
             path
         } else {
-            absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            absolute = super::discover::absolute(path);
             &absolute
         };
         match path.strip_prefix(&self.root) {

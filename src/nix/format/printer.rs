@@ -19,211 +19,324 @@ struct Rest<'a> {
 /// A lone hard space, spliced into sequences by [`unexpand_spacing`].
 static HARDSPACE: [DocE; 1] = [DocE::Spacing(Spacing::Hardspace)];
 
-/// A cursor over a sequence of elements (a stack of slices plus a lookahead chain).
-#[derive(Clone)]
-struct Flat<'a> {
-    stack: SmallVec<[&'a [DocE]; 16]>,
-    rest: Option<&'a Rest<'a>>,
-}
+/// A few slices walked one after the other (a group's parts).
+type Parts<'a> = SmallVec<[&'a [DocE]; 4]>;
 
-impl<'a> Flat<'a> {
-    fn new(first: &'a [DocE], rest: Option<&'a Rest<'a>>) -> Self {
-        let mut stack = SmallVec::new();
-        stack.push(first);
-        Flat { stack, rest }
-    }
-
-    /// A cursor over the concatenation of `parts`.
-    fn from_parts(parts: &[&'a [DocE]]) -> Self {
-        let mut stack = SmallVec::new();
-        stack.extend(parts.iter().rev().copied());
-        Flat { stack, rest: None }
-    }
-
-    fn of_rest(rest: &'a Rest<'a>) -> Self {
-        Flat {
-            stack: SmallVec::new(),
-            rest: Some(rest),
-        }
-    }
-
-    /// The next element, without entering groups.
-    fn next_raw(&mut self) -> Option<&'a DocE> {
-        loop {
-            if let Some(top) = self.stack.last_mut() {
-                if let Some((first, remaining)) = top.split_first() {
-                    *top = remaining;
-                    return Some(first);
-                }
-                self.stack.pop();
-            } else if let Some(rest) = self.rest {
-                self.stack.extend(rest.heads.iter().rev().copied());
-                self.rest = rest.tail;
-            } else {
-                return None;
-            }
-        }
-    }
-
-    /// Peeks the next element, without entering groups.
-    fn peek_raw(&self) -> Option<&'a DocE> {
-        for slice in self.stack.iter().rev() {
-            if let Some(first) = slice.first() {
-                return Some(first);
-            }
-        }
-        let mut rest = self.rest;
-        while let Some(r) = rest {
-            for head in r.heads {
-                if let Some(first) = head.first() {
-                    return Some(first);
-                }
-            }
-            rest = r.tail;
-        }
-        None
-    }
-
-    fn enter(&mut self, inner: &'a [DocE]) {
-        self.stack.push(inner);
-    }
-
-    /// Takes a spacing and merges the directly following spacings into it.
-    fn merged_spacing(&mut self, first: Spacing) -> Spacing {
-        let mut spacing = first;
-        while let Some(DocE::Spacing(next)) = self.peek_raw() {
-            spacing = merge_spacings(spacing, *next);
-            self.next_raw();
-        }
-        spacing
-    }
-
-    /// The next text or (merged) spacing, entering groups.
-    fn next_leaf(&mut self) -> Option<Leaf<'a>> {
-        loop {
-            match self.next_raw()? {
-                DocE::Group(_, inner) => self.enter(inner),
-                DocE::Spacing(s) => return Some(Leaf::Spacing(self.merged_spacing(*s))),
-                DocE::Text {
-                    level,
-                    offset,
-                    kind,
-                    text,
-                } => {
-                    return Some(Leaf::Text(*level, *offset, *kind, text));
-                }
-            }
-        }
-    }
-}
-
+/// What a walk sees: a text, or a run of adjacent spacings merged into one.
 enum Leaf<'a> {
-    Text(usize, usize, TextKind, &'a str),
+    Text(TextKind, &'a str),
     Spacing(Spacing),
 }
 
-/// Renders `flat` on one line if it fits in `c` columns.
-fn fits(mut ni: isize, mut c: isize, mut flat: Flat<'_>) -> Option<String> {
-    let mut out = String::new();
-    loop {
-        if c < 0 {
-            return None;
+/// Receives the leaves of a walk; returning `false` stops it.
+trait Visit<'a> {
+    fn leaf(&mut self, leaf: Leaf<'a>) -> bool;
+}
+
+/// Walks slices in order, entering groups, and hands each text and each run of spacings
+/// (merged) to a visitor. A run of spacings continues past the end of a group or slice
+/// but not into the start of a group: the group's first spacing begins a new run.
+struct Walk<V> {
+    pending: Option<Spacing>,
+    visit: V,
+}
+
+impl<'a, V: Visit<'a>> Walk<V> {
+    fn new(visit: V) -> Self {
+        Walk {
+            pending: None,
+            visit,
         }
-        let Some(leaf) = flat.next_leaf() else {
-            return Some(out);
-        };
-        match leaf {
-            Leaf::Text(_, _, kind, t) => match kind {
-                TextKind::Regular => {
-                    let w = text_width(t) as isize;
-                    ni -= w;
-                    c -= w;
-                    out.push_str(t);
+    }
+
+    fn flush(&mut self) -> bool {
+        match self.pending.take() {
+            Some(spacing) => self.visit.leaf(Leaf::Spacing(spacing)),
+            None => true,
+        }
+    }
+
+    fn slice(&mut self, xs: &'a [DocE]) -> bool {
+        for x in xs {
+            match x {
+                DocE::Spacing(s) => {
+                    self.pending = Some(match self.pending {
+                        Some(p) => merge_spacings(p, *s),
+                        None => *s,
+                    });
                 }
-                TextKind::Comment => out.push_str(t),
-                TextKind::TrailingComment => {
-                    if ni == 0 {
-                        out.push(' ');
+                DocE::Text { kind, text, .. } => {
+                    if !self.flush() || !self.visit.leaf(Leaf::Text(*kind, text)) {
+                        return false;
                     }
-                    out.push_str(t);
+                }
+                DocE::Group(_, inner) => {
+                    if !self.flush() || !self.slice(inner) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn parts(&mut self, parts: &[&'a [DocE]]) -> bool {
+        parts.iter().all(|part| self.slice(part))
+    }
+
+    fn rest(&mut self, mut rest: Option<&'a Rest<'a>>) -> bool {
+        while let Some(r) = rest {
+            if !self.parts(r.heads) {
+                return false;
+            }
+            rest = r.tail;
+        }
+        true
+    }
+
+    /// Ends the walk (hands over a last run of spacings) and returns the visitor.
+    fn finish(mut self) -> V {
+        self.flush();
+        self.visit
+    }
+}
+
+/// One-line rendering for [`fits`]: `ni` and `c` as in nixfmt, `width` the columns
+/// rendered so far, `out` where the text goes (nowhere when only measuring).
+struct Fits<'o> {
+    ni: isize,
+    c: isize,
+    width: usize,
+    out: Option<&'o mut String>,
+    failed: bool,
+}
+
+impl Fits<'_> {
+    fn push(&mut self, text: &str) {
+        if let Some(out) = self.out.as_deref_mut() {
+            out.push_str(text);
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Fits<'_> {
+    fn leaf(&mut self, leaf: Leaf<'a>) -> bool {
+        match leaf {
+            Leaf::Text(kind, t) => match kind {
+                TextKind::Regular => {
+                    let w = text_width(t);
+                    self.ni -= w as isize;
+                    self.c -= w as isize;
+                    self.width += w;
+                    self.push(t);
+                }
+                TextKind::Comment => {
+                    self.width += text_width(t);
+                    self.push(t);
+                }
+                TextKind::TrailingComment => {
+                    if self.ni == 0 {
+                        self.width += 1;
+                        self.push(" ");
+                    }
+                    self.width += text_width(t);
+                    self.push(t);
                 }
                 TextKind::Trailing => {}
                 TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText => {
-                    return None;
+                    self.failed = true;
                 }
             },
             Leaf::Spacing(s) => match s {
                 Spacing::Softbreak | Spacing::Break => {}
                 Spacing::Softspace | Spacing::Space | Spacing::Hardspace => {
-                    out.push(' ');
-                    ni -= 1;
-                    c -= 1;
+                    self.ni -= 1;
+                    self.c -= 1;
+                    self.width += 1;
+                    self.push(" ");
                 }
-                _ => return None,
+                _ => self.failed = true,
             },
         }
+        if self.c < 0 {
+            self.failed = true;
+        }
+        !self.failed
     }
 }
 
-/// Width of the first line when everything breaks.
-fn first_line_width(mut flat: Flat<'_>) -> isize {
-    let mut width = 0;
-    while let Some(leaf) = flat.next_leaf() {
+/// Renders `parts` on one line into `out` (or only measures them when `out` is `None`) if
+/// they fit in `c` columns, and returns the rendered width. On failure, whatever was
+/// appended to `out` is left there for the caller to truncate.
+fn fits(ni: isize, c: isize, parts: &[&[DocE]], out: Option<&mut String>) -> Option<usize> {
+    if c < 0 {
+        return None;
+    }
+    let mut walk = Walk::new(Fits {
+        ni,
+        c,
+        width: 0,
+        out,
+        failed: false,
+    });
+    walk.parts(parts);
+    let state = walk.finish();
+    (!state.failed).then_some(state.width)
+}
+
+/// [`first_line_width`]'s visitor.
+struct FirstLineWidth(isize);
+
+impl<'a> Visit<'a> for FirstLineWidth {
+    fn leaf(&mut self, leaf: Leaf<'a>) -> bool {
         match leaf {
-            Leaf::Text(_, _, TextKind::Comment | TextKind::TrailingComment, _) => {}
-            Leaf::Text(_, _, _, t) => width += text_width(t) as isize,
-            Leaf::Spacing(Spacing::Hardspace) => width += 1,
-            Leaf::Spacing(_) => return width,
-        }
-    }
-    width
-}
-
-/// Whether the first line of `flat` fits in `target` columns, without breaking groups
-/// that fit.
-fn first_line_fits(target: isize, max: isize, mut flat: Flat<'_>) -> bool {
-    let mut c = max;
-    loop {
-        if c < 0 {
-            return false;
-        }
-        let Some(element) = flat.next_raw() else {
-            return max - c <= target;
-        };
-        match element {
-            DocE::Text {
-                kind: TextKind::Regular,
-                text,
-                ..
-            } => c -= text_width(text) as isize,
-            DocE::Text {
-                kind: TextKind::Verbatim(_),
-                ..
-            } => return max - c <= target,
-            DocE::Text { .. } => {}
-            DocE::Spacing(s) => match flat.merged_spacing(*s) {
-                Spacing::Hardspace => c -= 1,
-                _ => return max - c <= target,
-            },
-            DocE::Group(_, inner) => {
-                let following = first_line_width(flat.clone());
-                match fits(0, c - following, Flat::new(inner, None)) {
-                    None => flat.enter(inner),
-                    Some(t) => c -= text_width(&t) as isize,
-                }
+            Leaf::Text(TextKind::Comment | TextKind::TrailingComment, _) => true,
+            Leaf::Text(_, t) => {
+                self.0 += text_width(t) as isize;
+                true
             }
+            Leaf::Spacing(Spacing::Hardspace) => {
+                self.0 += 1;
+                true
+            }
+            Leaf::Spacing(_) => false,
         }
     }
 }
 
-/// Nesting level and offset of the first text.
-fn next_indent(mut flat: Flat<'_>) -> (usize, usize) {
-    while let Some(leaf) = flat.next_leaf() {
-        if let Leaf::Text(level, offset, _, _) = leaf {
-            return (level, offset);
+/// Width of the first line of `rest` when everything breaks.
+fn first_line_width<'a>(rest: Option<&'a Rest<'a>>) -> isize {
+    let mut walk = Walk::new(FirstLineWidth(0));
+    walk.rest(rest);
+    walk.finish().0
+}
+
+/// Nesting level and offset of the first text of `xs`.
+fn first_indent(xs: &[DocE]) -> Option<(usize, usize)> {
+    xs.iter().find_map(|x| match x {
+        DocE::Text { level, offset, .. } => Some((*level, *offset)),
+        DocE::Group(_, inner) => first_indent(inner),
+        DocE::Spacing(_) => None,
+    })
+}
+
+/// Nesting level and offset of the first text of `parts`.
+fn parts_indent(parts: &[&[DocE]]) -> Option<(usize, usize)> {
+    parts.iter().find_map(|part| first_indent(part))
+}
+
+/// Nesting level and offset of the first text of `rest`, or `(0, 0)`.
+fn next_indent(mut rest: Option<&Rest<'_>>) -> (usize, usize) {
+    while let Some(r) = rest {
+        if let Some(found) = parts_indent(r.heads) {
+            return found;
         }
+        rest = r.tail;
     }
     (0, 0)
+}
+
+/// Whether the first line of a lookahead fits in `target` columns, without breaking groups
+/// that fit: the walk of [`first_line_fits`].
+struct FirstLineFits {
+    target: isize,
+    max: isize,
+    c: isize,
+    pending: Option<Spacing>,
+}
+
+impl FirstLineFits {
+    fn verdict(&self) -> bool {
+        self.max - self.c <= self.target
+    }
+
+    /// Hands over a pending run of spacings; `Some` when the line ends there.
+    fn flush(&mut self) -> Option<bool> {
+        match self.pending.take() {
+            None => None,
+            Some(Spacing::Hardspace) => {
+                self.c -= 1;
+                (self.c < 0).then_some(false)
+            }
+            Some(_) => Some(self.verdict()),
+        }
+    }
+
+    /// Walks `xs`, followed by `after`; `Some` when the line ends inside.
+    fn slice<'a>(&mut self, xs: &'a [DocE], after: Option<&'a Rest<'a>>) -> Option<bool> {
+        for (index, x) in xs.iter().enumerate() {
+            if let DocE::Spacing(s) = x {
+                self.pending = Some(match self.pending {
+                    Some(p) => merge_spacings(p, *s),
+                    None => *s,
+                });
+                continue;
+            }
+            if let Some(done) = self.flush() {
+                return Some(done);
+            }
+            match x {
+                DocE::Text {
+                    kind: TextKind::Regular,
+                    text,
+                    ..
+                } => self.c -= text_width(text) as isize,
+                DocE::Text {
+                    kind: TextKind::Verbatim(_),
+                    ..
+                } => return Some(self.verdict()),
+                DocE::Group(_, inner) => {
+                    let heads = [&xs[index + 1..]];
+                    let following = Rest {
+                        heads: &heads,
+                        tail: after,
+                    };
+                    let following_width = first_line_width(Some(&following));
+                    match fits(0, self.c - following_width, &[inner], None) {
+                        None => {
+                            if let Some(done) = self.slice(inner, Some(&following)) {
+                                return Some(done);
+                            }
+                        }
+                        Some(w) => self.c -= w as isize,
+                    }
+                }
+                _ => {}
+            }
+            if self.c < 0 {
+                return Some(false);
+            }
+        }
+        None
+    }
+}
+
+/// Whether the first line of `rest` fits in `target` columns (out of `max`), without
+/// breaking groups that fit.
+fn first_line_fits(target: isize, max: isize, rest: &Rest<'_>) -> bool {
+    if max < 0 {
+        return false;
+    }
+    let mut state = FirstLineFits {
+        target,
+        max,
+        c: max,
+        pending: None,
+    };
+    let mut node = Some(rest);
+    while let Some(r) = node {
+        for (index, head) in r.heads.iter().enumerate() {
+            let after = Rest {
+                heads: &r.heads[index + 1..],
+                tail: r.tail,
+            };
+            if let Some(done) = state.slice(head, Some(&after)) {
+                return done;
+            }
+        }
+        node = r.tail;
+    }
+    state.flush().unwrap_or_else(|| state.verdict())
 }
 
 /// Turns the top-level soft spacings of `parts` into their compact form, without copying:
@@ -264,7 +377,7 @@ fn has_priority(doc: &[DocE]) -> bool {
 
 /// Splits a group's children into segments: the contents of priority groups (`true`) and
 /// runs of other elements, with transparent groups flattened. All borrowed.
-fn segments<'a>(doc: &'a [DocE], out: &mut Vec<(bool, &'a [DocE])>) {
+fn segments<'a>(doc: &'a [DocE], out: &mut SmallVec<[(bool, &'a [DocE]); 8]>) {
     let mut start = 0;
     for (index, element) in doc.iter().enumerate() {
         match element {
@@ -290,6 +403,9 @@ fn segments<'a>(doc: &'a [DocE], out: &mut Vec<(bool, &'a [DocE])>) {
     }
 }
 
+/// Spaces for indentation, copied in chunks.
+const SPACES: &str = "                                                                ";
+
 struct Printer {
     width: isize,
     indent_width: usize,
@@ -301,7 +417,7 @@ struct Printer {
 
 struct Saved {
     cc: usize,
-    indents: Vec<(usize, usize)>,
+    indents: SmallVec<[(usize, usize); 16]>,
     suppress: bool,
     out_len: usize,
 }
@@ -310,7 +426,7 @@ impl Printer {
     fn save(&self) -> Saved {
         Saved {
             cc: self.cc,
-            indents: self.indents.clone(),
+            indents: SmallVec::from_slice(&self.indents),
             suppress: self.suppress,
             out_len: self.out.len(),
         }
@@ -318,7 +434,8 @@ impl Printer {
 
     fn restore(&mut self, saved: Saved) {
         self.cc = saved.cc;
-        self.indents = saved.indents;
+        self.indents.clear();
+        self.indents.extend_from_slice(&saved.indents);
         self.suppress = saved.suppress;
         self.out.truncate(saved.out_len);
     }
@@ -336,7 +453,24 @@ impl Printer {
         }
     }
 
-    fn put_text(&mut self, level: usize, offset: usize, text: &str, with_indent: bool) {
+    /// Where [`Self::put_text`] sends the text of one-line groups: nowhere while suppressed.
+    fn sink(&mut self) -> Option<&mut String> {
+        (!self.suppress).then_some(&mut self.out)
+    }
+
+    fn put_spaces(&mut self, mut n: usize) {
+        if self.suppress {
+            return;
+        }
+        while n > 0 {
+            let chunk = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..chunk]);
+            n -= chunk;
+        }
+    }
+
+    /// The indentation stack update for a text at nesting `level`.
+    fn enter_level(&mut self, level: usize) {
         loop {
             let (indent, top_level) = self.top();
             if level > top_level {
@@ -353,6 +487,29 @@ impl Printer {
                 break;
             }
         }
+    }
+
+    /// The indentation [`Self::enter_level`] would leave on top, without changing anything.
+    fn indent_for(&self, level: usize) -> usize {
+        let mut index = self.indents.len() - 1;
+        loop {
+            let (indent, top_level) = self.indents[index];
+            if level > top_level {
+                return if self.cc == 0 {
+                    indent + self.indent_width
+                } else {
+                    indent
+                };
+            } else if level < top_level && index > 0 {
+                index -= 1;
+            } else {
+                return indent;
+            }
+        }
+    }
+
+    fn put_text(&mut self, level: usize, offset: usize, text: &str, with_indent: bool) {
+        self.enter_level(level);
         let (indent, _) = self.top();
         let cc = self.cc;
         let width = text_width(text);
@@ -362,15 +519,9 @@ impl Printer {
             (cc + width).max(1)
         };
         if cc == 0 && with_indent {
-            if !self.suppress {
-                for _ in 0..indent + offset {
-                    self.out.push(' ');
-                }
-            }
-            self.emit(text);
-        } else {
-            self.emit(text);
+            self.put_spaces(indent + offset);
         }
+        self.emit(text);
     }
 
     fn put_plain(&mut self, text: &str) {
@@ -404,7 +555,7 @@ impl Printer {
                 kind: TextKind::TrailingComment,
                 text,
                 ..
-            } if self.cc == 2 && next_indent(Flat::of_rest(rest)).0 > self.top().1 => {
+            } if self.cc == 2 && next_indent(Some(rest)).0 > self.top().1 => {
                 self.put_plain(" ");
                 self.put_plain(text);
             }
@@ -449,12 +600,12 @@ impl Printer {
                     Spacing::Emptyline => self.put_newlines(2),
                     Spacing::Newlines(n) => self.put_newlines(*n),
                     Spacing::Softbreak => {
-                        if !first_line_fits(self.width - cc, self.width, Flat::of_rest(rest)) {
+                        if !first_line_fits(self.width - cc, self.width, rest) {
                             self.put_newlines(1);
                         }
                     }
                     Spacing::Softspace => {
-                        if first_line_fits(self.width - cc - 1, self.width, Flat::of_rest(rest)) {
+                        if first_line_fits(self.width - cc - 1, self.width, rest) {
                             self.put_plain(" ");
                         } else {
                             self.put_newlines(1);
@@ -467,7 +618,7 @@ impl Printer {
                     return;
                 }
                 if *kind != GroupKind::Transparent && has_priority(ys) {
-                    let mut segs = Vec::new();
+                    let mut segs = SmallVec::<[(bool, &[DocE]); 8]>::new();
                     segments(ys, &mut segs);
                     // Priority groups are tried last to first.
                     for index in (0..segs.len()).rev() {
@@ -475,9 +626,8 @@ impl Printer {
                         if !is_priority {
                             continue;
                         }
-                        let pre: Vec<&[DocE]> = segs[..index].iter().map(|(_, c)| *c).collect();
-                        let post: Vec<&[DocE]> =
-                            segs[index + 1..].iter().map(|(_, c)| *c).collect();
+                        let pre: Parts = segs[..index].iter().map(|(_, c)| *c).collect();
+                        let post: Parts = segs[index + 1..].iter().map(|(_, c)| *c).collect();
                         if self.go_priority_group(&pre, prio, &post, rest) {
                             return;
                         }
@@ -496,7 +646,7 @@ impl Printer {
         rest: &Rest<'_>,
     ) -> bool {
         let saved = self.save();
-        let mut heads: Vec<&[DocE]> = Vec::with_capacity(post.len() + 1);
+        let mut heads: Parts = SmallVec::with_capacity(post.len() + 1);
         heads.push(prio);
         heads.extend_from_slice(post);
         let prio_rest = Rest {
@@ -533,25 +683,22 @@ impl Printer {
         let parts = &parts[first_part..];
         let grp = parts[0];
         let (indent_width, width) = (self.indent_width as isize, self.width);
-        let rest_width = first_line_width(Flat::of_rest(rest));
-        let rest_indent = next_indent(Flat::of_rest(rest)).0;
-        if self.cc == 0 {
+        let rest_width = first_line_width(Some(rest));
+        let rest_indent = next_indent(Some(rest)).0;
+        let start = self.out.len();
+        let rendered = if self.cc == 0 {
             // Drop a leading spacing: we are at the start of a line.
-            let mut flat = match &grp[0] {
-                DocE::Spacing(_) => {
-                    let mut flat = Flat::from_parts(&parts[1..]);
-                    flat.enter(&grp[1..]);
-                    flat
-                }
+            let mut line: Parts = SmallVec::new();
+            match &grp[0] {
+                DocE::Spacing(_) => line.push(&grp[1..]),
                 DocE::Group(_, inner) if matches!(inner.first(), Some(DocE::Spacing(_))) => {
-                    let mut flat = Flat::from_parts(&parts[1..]);
-                    flat.enter(&grp[1..]);
-                    flat.enter(&inner[1..]);
-                    flat
+                    line.push(&inner[1..]);
+                    line.push(&grp[1..]);
                 }
-                _ => Flat::from_parts(parts),
-            };
-            let (nl, off) = next_indent(flat.clone());
+                _ => line.push(grp),
+            }
+            line.extend_from_slice(&parts[1..]);
+            let (nl, off) = parts_indent(&line).unwrap_or((0, 0));
             let last_line_nl = self.top().1;
             let line_nl = last_line_nl
                 + if nl > last_line_nl {
@@ -564,19 +711,13 @@ impl Printer {
             } else {
                 0
             };
-            // `fits` consumes the cursor; keep the original for nothing else.
-            let rendered = fits(
-                will_increase,
-                width - rest_width,
-                std::mem::replace(&mut flat, Flat::new(&[], None)),
-            );
-            match rendered {
-                Some(t) => {
-                    self.put_text(nl, off, &t, true);
-                    true
-                }
-                None => false,
+            // The line is rendered in place, after its indentation, and removed on failure.
+            self.put_spaces(self.indent_for(nl) + off);
+            let rendered = fits(will_increase, width - rest_width, &line, self.sink());
+            if rendered.is_some() {
+                self.enter_level(nl);
             }
+            rendered
         } else {
             let cc = self.cc as isize;
             let will_increase = if rest_indent > self.top().1 {
@@ -584,17 +725,21 @@ impl Printer {
             } else {
                 0
             };
-            match fits(
+            fits(
                 will_increase - cc,
                 width - cc - rest_width,
-                Flat::from_parts(parts),
-            ) {
-                Some(t) => {
-                    self.emit(&t);
-                    self.cc += text_width(&t);
-                    true
-                }
-                None => false,
+                parts,
+                self.sink(),
+            )
+        };
+        match rendered {
+            Some(w) => {
+                self.cc += w;
+                true
+            }
+            None => {
+                self.out.truncate(start);
+                false
             }
         }
     }
