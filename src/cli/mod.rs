@@ -17,6 +17,7 @@ pub mod args;
 pub mod cache;
 pub mod debug;
 pub mod discover;
+pub mod findings;
 pub mod guard;
 pub mod lint_cmd;
 pub mod output;
