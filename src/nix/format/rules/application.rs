@@ -193,12 +193,26 @@ pub(crate) fn pretty_app(
             }
         }
         _ => {
-            let mark = b.mark();
-            pre(b);
-            b.group_kind(GroupKind::Transparent, |b| {
-                absorb_app(b, &f_without_comment, indent_function, no_comment)
-            });
-            if is_simple_application(f, a) && b.unexpand_since(mark, None) {
+            let rendered_f = |b: &mut DocBuilder| {
+                pre(b);
+                b.group_kind(GroupKind::Transparent, |b| {
+                    absorb_app(b, &f_without_comment, indent_function, no_comment)
+                });
+            };
+            let mut on_one_line = false;
+            if is_simple_application(f, a) {
+                let raw = b.raw(rendered_f);
+                match unexpand_spacing_(None, &raw) {
+                    Some(single) => {
+                        b.replay(single);
+                        on_one_line = true;
+                    }
+                    None => b.replay(raw),
+                }
+            } else {
+                rendered_f(b);
+            }
+            if on_one_line {
                 b.hardspace();
                 absorb_last(b, a);
             } else {
