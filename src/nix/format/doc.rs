@@ -185,8 +185,11 @@ impl DocBuilder {
             return;
         };
         let frame = frames.last_mut().expect("the root frame is never closed");
-        match (&mut frame.pending, x) {
-            (Some(DocE::Spacing(a)), DocE::Spacing(b)) => *a = merge_spacings(*a, b),
+        match (&mut frame.pending, &x) {
+            (Some(DocE::Spacing(a)), DocE::Spacing(b)) => {
+                *a = merge_spacings(*a, *b);
+                return;
+            }
             (
                 Some(DocE::Text {
                     kind: pending_kind,
@@ -194,12 +197,14 @@ impl DocBuilder {
                     ..
                 }),
                 DocE::Text { kind, text, .. },
-            ) if *pending_kind == kind => pending_text.push_str(&text),
-            (pending, x) => {
-                if let Some(done) = pending.replace(x) {
-                    self.buf.push(done);
-                }
+            ) if pending_kind == kind => {
+                pending_text.push_str(text);
+                return;
             }
+            _ => {}
+        }
+        if let Some(done) = frame.pending.replace(x) {
+            self.buf.push(done);
         }
     }
 
@@ -229,6 +234,8 @@ impl DocBuilder {
         });
     }
 
+    /// Finishes the group `kind` opened last: the parent's waiting spacing, what moves out
+    /// of the group's start, the group, then what moves out of its end.
     fn close_group(&mut self, kind: GroupKind) {
         let Some(frames) = &mut self.frames else {
             return;
@@ -239,16 +246,14 @@ impl DocBuilder {
         }
         let start = frame.start;
         let body = &self.buf[start..];
-        let pre_len = body.iter().take_while(|x| is_movable(x)).count();
-        let post_len = body[pre_len..]
+        let pre_len = body
             .iter()
-            .rev()
-            .take_while(|x| is_hard_spacing(x))
-            .count();
-        let mut again = std::mem::take(&mut self.scratch);
-        if pre_len + post_len == body.len() {
-            // Empty: what moved out goes through the stream again, after the waiting
-            // spacing of the parent (still pending there).
+            .position(|x| !is_movable(x))
+            .unwrap_or(body.len());
+        if pre_len == body.len() {
+            // Empty: what moved out goes through the stream again, after the parent's
+            // waiting spacing (still pending there).
+            let mut again = std::mem::take(&mut self.scratch);
             again.extend(self.buf.drain(start..));
             for x in again.drain(..) {
                 self.push(x);
@@ -256,21 +261,35 @@ impl DocBuilder {
             self.scratch = again;
             return;
         }
-        let post_start = self.buf.len() - post_len;
-        again.extend(self.buf.drain(post_start..));
-        let mut inner = self.buf.split_off(start + pre_len);
-        // The moved-out start follows the parent's waiting spacing (if any): both go
-        // through the stream, then are final.
-        let pre: Vec<DocE> = self.buf.drain(start..).collect();
-        for x in pre {
+        // `body[pre_len]` is not movable, so not a hard spacing: the ends do not overlap.
+        let post_len = body.iter().rev().take_while(|x| is_hard_spacing(x)).count();
+        if pre_len == 0 && post_len == 0 {
+            let inner = self.buf.split_off(start);
+            self.finish_group(kind, inner);
+            return;
+        }
+        let mut again = std::mem::take(&mut self.scratch);
+        again.extend(self.buf.drain(self.buf.len() - post_len..));
+        let inner = self.buf.split_off(start + pre_len);
+        again.extend(self.buf.drain(start..));
+        // `again` is the end, then the start: the start follows the parent's waiting
+        // spacing through the stream.
+        for x in again.drain(post_len..) {
             self.push(x);
         }
-        let parent = self
-            .frames
-            .as_mut()
-            .and_then(|f| f.last_mut())
-            .expect("the root frame is never closed");
-        if let Some(done) = parent.pending.take() {
+        self.finish_group(kind, inner);
+        for x in again.drain(..) {
+            self.push(x);
+        }
+        self.scratch = again;
+    }
+
+    /// Pushes a non-empty fixed-up group after the parent's pending element, which is
+    /// final then.
+    fn finish_group(&mut self, kind: GroupKind, mut inner: Doc) {
+        if let Some(frames) = &mut self.frames
+            && let Some(done) = frames.last_mut().and_then(|f| f.pending.take())
+        {
             self.buf.push(done);
         }
         let unwrap = inner.len() == 1
@@ -279,10 +298,6 @@ impl DocBuilder {
             inner = nested;
         }
         self.buf.push(DocE::Group(kind, inner));
-        for x in again.drain(..) {
-            self.push(x);
-        }
-        self.scratch = again;
     }
 
     fn push_text(&mut self, kind: TextKind, text: Txt) {
