@@ -246,13 +246,16 @@ impl DocBuilder {
         }
         let start = frame.start;
         let body = &self.buf[start..];
+        if body.is_empty() {
+            return;
+        }
         let pre_len = body
             .iter()
             .position(|x| !is_movable(x))
             .unwrap_or(body.len());
         if pre_len == body.len() {
-            // Empty: what moved out goes through the stream again, after the parent's
-            // waiting spacing (still pending there).
+            // Only movable elements: what moved out goes through the stream again, after
+            // the parent's waiting spacing (still pending there).
             let mut again = std::mem::take(&mut self.scratch);
             again.extend(self.buf.drain(start..));
             for x in again.drain(..) {
@@ -261,27 +264,33 @@ impl DocBuilder {
             self.scratch = again;
             return;
         }
-        // `body[pre_len]` is not movable, so not a hard spacing: the ends do not overlap.
+        // The hard spacings at the end (one: adjacent spacings were merged); they do not
+        // overlap the start, as `body[pre_len]` is not movable.
         let post_len = body.iter().rev().take_while(|x| is_hard_spacing(x)).count();
-        if pre_len == 0 && post_len == 0 {
-            let inner = self.buf.split_off(start);
-            self.finish_group(kind, inner);
-            return;
+        let mut post: smallvec::SmallVec<[DocE; 1]> = smallvec::SmallVec::new();
+        if post_len > 0 {
+            post.extend(self.buf.drain(self.buf.len() - post_len..));
         }
-        let mut again = std::mem::take(&mut self.scratch);
-        again.extend(self.buf.drain(self.buf.len() - post_len..));
         let inner = self.buf.split_off(start + pre_len);
-        again.extend(self.buf.drain(start..));
-        // `again` is the end, then the start: the start follows the parent's waiting
-        // spacing through the stream.
-        for x in again.drain(post_len..) {
-            self.push(x);
+        let parent_waits = self
+            .frames
+            .as_ref()
+            .and_then(|f| f.last())
+            .is_some_and(|f| f.pending.is_some());
+        if pre_len > 1 || (pre_len == 1 && parent_waits) {
+            // The start follows the parent's waiting spacing through the stream. (A lone
+            // moved-out element with nothing waiting is final where it is.)
+            let mut again = std::mem::take(&mut self.scratch);
+            again.extend(self.buf.drain(start..));
+            for x in again.drain(..) {
+                self.push(x);
+            }
+            self.scratch = again;
         }
         self.finish_group(kind, inner);
-        for x in again.drain(..) {
+        for x in post {
             self.push(x);
         }
-        self.scratch = again;
     }
 
     /// Pushes a non-empty fixed-up group after the parent's pending element, which is
