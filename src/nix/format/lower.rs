@@ -38,6 +38,8 @@ pub const MAX_DEPTH: usize = 5000;
 struct Lower<'a> {
     source: &'a str,
     lines: Lines<'a>,
+    /// Reused buffer for the raw trivia after a lexeme.
+    scratch: Vec<trivia::RawTrivium>,
     pending: Trivia,
     strict: bool,
     directives: DirectiveState,
@@ -158,27 +160,45 @@ fn normalize_line(parts: Vec<StringPart>) -> Vec<StringPart> {
     out
 }
 
-/// Splits parts into lines at the literal line breaks of their text.
+/// Appends text to a line, merging it into a text part before it; empty text is dropped.
+fn push_text(line: &mut Vec<StringPart>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(StringPart::Text(previous)) = line.last_mut() {
+        previous.push_str(text);
+    } else {
+        line.push(StringPart::Text(text.to_string()));
+    }
+}
+
+/// Splits parts into lines at the literal line breaks of their text, each line normalised
+/// like [`normalize_line`] (adjacent texts merged, empty ones dropped).
 fn split_lines(parts: Vec<StringPart>) -> Vec<Vec<StringPart>> {
-    let mut lines = vec![Vec::new()];
+    let mut lines = Vec::new();
+    let mut line: Vec<StringPart> = Vec::new();
     for part in parts {
         match part {
+            StringPart::Text(t) if t.is_empty() => {}
+            StringPart::Text(t) if !t.contains('\n') => match line.last_mut() {
+                Some(StringPart::Text(previous)) => previous.push_str(&t),
+                _ => line.push(StringPart::Text(t)),
+            },
             StringPart::Text(t) => {
                 let mut pieces = t.split('\n');
                 if let Some(first) = pieces.next() {
-                    lines
-                        .last_mut()
-                        .expect("never empty")
-                        .push(StringPart::Text(first.to_string()));
+                    push_text(&mut line, first);
                 }
                 for piece in pieces {
-                    lines.push(vec![StringPart::Text(piece.to_string())]);
+                    lines.push(std::mem::take(&mut line));
+                    push_text(&mut line, piece);
                 }
             }
-            other => lines.last_mut().expect("never empty").push(other),
+            other => line.push(other),
         }
     }
-    lines.into_iter().map(normalize_line).collect()
+    lines.push(line);
+    lines
 }
 
 fn is_spaces(text: &str) -> bool {
@@ -275,7 +295,8 @@ impl<'a> Lower<'a> {
     /// Finishes a lexeme that started on `line` and ends at `end`: reads the trivia after
     /// it.
     fn finish<T>(&mut self, pre: Trivia, line: usize, end: usize, value: T) -> Ann<T> {
-        let (items, next) = trivia::lex(self.source, end);
+        let mut items = std::mem::take(&mut self.scratch);
+        let next = trivia::lex_into(self.source, end, &mut items);
         let trail = if items.is_empty() {
             None
         } else {
@@ -289,6 +310,7 @@ impl<'a> Lower<'a> {
             self.pending.extend(leading);
             trail
         };
+        self.scratch = items;
         Ann {
             pre,
             line,
@@ -346,11 +368,13 @@ impl<'a> Lower<'a> {
         let saved_strict = std::mem::replace(&mut self.strict, false);
         let before = self.directives.pending_disable;
         let outer_cuts = self.directives.cut_interpolations;
-        let (items, _) = trivia::lex(self.source, open.end());
+        let mut items = std::mem::take(&mut self.scratch);
+        trivia::lex_into(self.source, open.end(), &mut items);
         if !items.is_empty() {
             let leading = trivia::convert_leading(self.source, &mut self.directives, &items);
             self.pending.extend(leading);
         }
+        self.scratch = items;
         let expr = self.expr(expr)?;
         let final_trivia = self.take_pending();
         let after = self.directives.pending_disable;
@@ -989,6 +1013,7 @@ pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
     let mut lower = Lower {
         source,
         lines: Lines::new(source),
+        scratch: Vec::new(),
         pending: Vec::new(),
         strict,
         directives: DirectiveState::default(),

@@ -197,15 +197,19 @@ fn string_delimiter_next(source: &str, pos: usize) -> bool {
 /// Lexes the trivia at `pos` (just after a lexeme). Returns the items and the offset of
 /// the next lexeme.
 pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
-    if source
-        .as_bytes()
-        .get(pos)
-        .is_none_or(|&b| !may_start_trivia(b))
-    {
-        return (Vec::new(), pos);
+    let mut items = Vec::new();
+    let next = lex_into(source, pos, &mut items);
+    (items, next)
+}
+
+/// [`lex`] into a reused buffer (cleared first): most lexemes are followed by a space or
+/// a single line break, which then costs no allocation.
+pub fn lex_into(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize {
+    items.clear();
+    if source.as_bytes().get(pos).is_none_or(|&b| !may_start_trivia(b)) {
+        return pos;
     }
     let mut pos = skip_hspace(source, pos);
-    let mut items = Vec::new();
     loop {
         let rest = &source[pos..];
         if rest.starts_with("/*") {
@@ -252,7 +256,7 @@ pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
             break;
         }
     }
-    (items, pos)
+    pos
 }
 
 /// A `/*nixfmt:disable*/` or `/*nixfmt:enable*/` alone until the end of its line.
