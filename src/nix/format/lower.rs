@@ -172,35 +172,6 @@ fn push_text(line: &mut Vec<StringPart>, text: &str) {
     }
 }
 
-/// Splits parts into lines at the literal line breaks of their text, each line normalised
-/// like [`normalize_line`] (adjacent texts merged, empty ones dropped).
-fn split_lines(parts: Vec<StringPart>) -> Vec<Vec<StringPart>> {
-    let mut lines = Vec::new();
-    let mut line: Vec<StringPart> = Vec::new();
-    for part in parts {
-        match part {
-            StringPart::Text(t) if t.is_empty() => {}
-            StringPart::Text(t) if !t.contains('\n') => match line.last_mut() {
-                Some(StringPart::Text(previous)) => previous.push_str(&t),
-                _ => line.push(StringPart::Text(t)),
-            },
-            StringPart::Text(t) => {
-                let mut pieces = t.split('\n');
-                if let Some(first) = pieces.next() {
-                    push_text(&mut line, first);
-                }
-                for piece in pieces {
-                    lines.push(std::mem::take(&mut line));
-                    push_text(&mut line, piece);
-                }
-            }
-            other => line.push(other),
-        }
-    }
-    lines.push(line);
-    lines
-}
-
 fn is_spaces(text: &str) -> bool {
     text.chars().all(|c| c == ' ')
 }
@@ -297,7 +268,8 @@ impl<'a> Lower<'a> {
     fn finish<T>(&mut self, pre: Trivia, line: usize, end: usize, value: T) -> Ann<T> {
         let mut items = std::mem::take(&mut self.scratch);
         let next = trivia::lex_into(self.source, end, &mut items);
-        let trail = if items.is_empty() {
+        // Most lexemes are followed by nothing or by a single line break.
+        let trail = if matches!(items.as_slice(), [] | [trivia::RawTrivium::Newlines(1)]) {
             None
         } else {
             // The next lexeme's column only matters for a lone trailing line comment.
@@ -387,9 +359,12 @@ impl<'a> Lower<'a> {
         })
     }
 
-    /// Raw string parts (text and interpolations) between the delimiters.
-    fn string_parts(&mut self, node: Node<'a>) -> Result<Vec<StringPart>> {
-        let mut parts = Vec::new();
+    /// The parts (text and interpolations) between the delimiters of a string or path,
+    /// split into lines at the literal line breaks of the text when `split`; every line is
+    /// normalised like [`normalize_line`] (adjacent texts merged, empty ones dropped).
+    fn string_lines(&mut self, node: Node<'a>, split: bool) -> Result<Vec<Vec<StringPart>>> {
+        let mut lines = Vec::with_capacity(1);
+        let mut line: Vec<StringPart> = Vec::new();
         for child in node.parts() {
             match child {
                 El::Token(token)
@@ -398,16 +373,29 @@ impl<'a> Lower<'a> {
                         TOKEN_STRING_CONTENT | TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
                     ) =>
                 {
-                    parts.push(StringPart::Text(token.text().to_string()))
+                    let text = token.text();
+                    if !split {
+                        push_text(&mut line, text);
+                        continue;
+                    }
+                    let mut pieces = text.split('\n');
+                    if let Some(first) = pieces.next() {
+                        push_text(&mut line, first);
+                    }
+                    for piece in pieces {
+                        lines.push(std::mem::take(&mut line));
+                        push_text(&mut line, piece);
+                    }
                 }
                 El::Node(inner) if inner.kind() == NODE_INTERPOL => {
                     let whole = self.whole_inner(inner)?;
-                    parts.push(StringPart::Interpolation(Box::new(whole)));
+                    line.push(StringPart::Interpolation(Box::new(whole)));
                 }
                 _ => {}
             }
         }
-        Ok(parts)
+        lines.push(line);
+        Ok(lines)
     }
 
     fn is_indented(node: Node<'_>) -> bool {
@@ -418,8 +406,7 @@ impl<'a> Lower<'a> {
     fn simple_string(&mut self, node: Node<'a>) -> Result<NixString> {
         let pre = self.take_pending();
         let line = self.line(node.start());
-        let parts = self.string_parts(node)?;
-        let lines = split_lines(parts);
+        let lines = self.string_lines(node, true)?;
         Ok(self.finish(pre, line, node.end(), lines))
     }
 
@@ -430,9 +417,9 @@ impl<'a> Lower<'a> {
         let pre = self.take_pending();
         let line = self.line(node.start());
         let cuts_before = self.directives.cut_interpolations;
-        let parts = self.string_parts(node)?;
+        let lines = self.string_lines(node, true)?;
         let cut = self.directives.cut_interpolations != cuts_before;
-        let (indentation, lines) = fix_indented_string(split_lines(parts));
+        let (indentation, lines) = fix_indented_string(lines);
         let ann = self.finish(pre, line, node.end(), lines);
         let convertible = !cut
             && ann.value.len() <= 1
@@ -476,7 +463,7 @@ impl<'a> Lower<'a> {
             return error("a path cannot start with an interpolation", node);
         }
         let line = self.line(node.start());
-        let parts = normalize_line(self.string_parts(node)?);
+        let parts = self.string_lines(node, false)?.pop().unwrap_or_default();
         Ok(Term::Path(self.finish(pre, line, node.end(), parts)))
     }
 
@@ -524,7 +511,7 @@ impl<'a> Lower<'a> {
 
     /// An attrpath: `dot` is the dot before the first selector (selections).
     fn selectors(&mut self, node: Node<'a>, mut dot: Option<Leaf>) -> Result<Vec<Selector>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(node.parts().filter(|c| c.kind() != TOKEN_DOT).count());
         for child in node.parts() {
             if child.kind() == TOKEN_DOT {
                 dot = Some(self.leaf(child)?);
@@ -546,12 +533,14 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// Items of a list, set or let: `count` elements (comment items come on top).
     fn items<T>(
         &mut self,
         nodes: impl IntoIterator<Item = Node<'a>>,
+        count: usize,
         mut convert: impl FnMut(&mut Self, Node<'a>) -> Result<T>,
     ) -> Result<Items<T>> {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(count);
         for node in nodes {
             if !self.pending.is_empty() {
                 items.push(Item::Comments(self.take_pending()));
@@ -817,7 +806,8 @@ impl<'a> Lower<'a> {
         for part in node.nodes() {
             flatten_or_items(part, &mut inner);
         }
-        let items = self.items(inner, |this, n| this.term(n))?;
+        let count = inner.len();
+        let items = self.items(inner, count, |this, n| this.term(n))?;
         let close = self.leaf(parts.token(TOKEN_R_BRACK)?)?;
         Ok(Expr::Term(Term::List(open, items, close)))
     }
@@ -830,7 +820,8 @@ impl<'a> Lower<'a> {
             _ => None,
         };
         let open = self.leaf(parts.token(TOKEN_L_BRACE)?)?;
-        let items = self.items(node.nodes(), |this, n| this.binder(n))?;
+        let count = node.nodes().count();
+        let items = self.items(node.nodes(), count, |this, n| this.binder(n))?;
         let close = self.leaf(parts.token(TOKEN_R_BRACE)?)?;
         Ok(Expr::Term(Term::Set(keyword, open, items, close)))
     }
@@ -973,7 +964,9 @@ impl<'a> Lower<'a> {
         let Some(body) = node.nodes().last() else {
             return error("malformed let", node);
         };
-        let items = self.items(node.nodes().take(count - 1), |this, n| this.binder(n))?;
+        let items = self.items(node.nodes().take(count - 1), count - 1, |this, n| {
+            this.binder(n)
+        })?;
         let in_ = self.leaf(parts.token(TOKEN_IN)?)?;
         let body = self.expr(body)?;
         Ok(Expr::Let(let_, items, in_, Box::new(body)))

@@ -72,6 +72,7 @@ pub fn is_hspace(c: char) -> bool {
     c.is_whitespace() && c != '\n' && c != '\r'
 }
 
+#[inline]
 fn skip_hspace(source: &str, mut pos: usize) -> usize {
     let bytes = source.as_bytes();
     while let Some(&byte) = bytes.get(pos) {
@@ -100,14 +101,13 @@ fn may_start_trivia(byte: u8) -> bool {
     !byte.is_ascii() || matches!(byte, b'\t'..=b'\r' | b' ' | b'#' | b'/')
 }
 
+#[inline]
 fn eol(source: &str, pos: usize) -> Option<usize> {
-    let rest = &source[pos..];
-    if rest.starts_with('\n') {
-        Some(pos + 1)
-    } else if rest.starts_with("\r\n") {
-        Some(pos + 2)
-    } else {
-        None
+    let bytes = source.as_bytes();
+    match bytes.get(pos) {
+        Some(b'\n') => Some(pos + 1),
+        Some(b'\r') if bytes.get(pos + 1) == Some(&b'\n') => Some(pos + 2),
+        _ => None,
     }
 }
 
@@ -209,10 +209,11 @@ pub fn lex_into(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize 
     if source.as_bytes().get(pos).is_none_or(|&b| !may_start_trivia(b)) {
         return pos;
     }
+    let bytes = source.as_bytes();
     let mut pos = skip_hspace(source, pos);
     loop {
-        let rest = &source[pos..];
-        if rest.starts_with("/*") {
+        let byte = bytes.get(pos).copied();
+        if byte == Some(b'/') && bytes.get(pos + 1) == Some(&b'*') {
             let comment = block_comment(source, pos);
             // Language annotation?
             if let Some((false, lines, end)) = &comment
@@ -237,13 +238,17 @@ pub fn lex_into(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize 
                 }
                 None => break,
             }
-        } else if rest.starts_with('#') {
+        } else if byte == Some(b'#') {
             let column = column(source, pos);
-            let line_end = rest.find(['\n', '\r']).map_or(source.len(), |i| pos + i);
+            let line_end = source[pos..]
+                .find(['\n', '\r'])
+                .map_or(source.len(), |i| pos + i);
             let text = source[pos + 1..line_end].trim_end().to_string();
             items.push(RawTrivium::LineComment(text, column));
             pos = skip_hspace(source, line_end);
-        } else if let Some(mut next) = eol(source, pos) {
+        } else if let Some(b'\n' | b'\r') = byte
+            && let Some(mut next) = eol(source, pos)
+        {
             let mut count = 1;
             next = skip_hspace(source, next);
             while let Some(after) = eol(source, next) {
