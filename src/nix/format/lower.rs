@@ -266,29 +266,54 @@ impl<'a> Lower<'a> {
     /// Finishes a lexeme that started on `line` and ends at `end`: reads the trivia after
     /// it.
     fn finish<T>(&mut self, pre: Trivia, line: usize, end: usize, value: T) -> Ann<T> {
-        let mut items = std::mem::take(&mut self.scratch);
-        let next = trivia::lex_into(self.source, end, &mut items);
+        let next = trivia::lex_into(self.source, end, &mut self.scratch);
         // Most lexemes are followed by nothing or by a single line break.
-        let trail = if matches!(items.as_slice(), [] | [trivia::RawTrivium::Newlines(1)]) {
-            None
-        } else {
-            // The next lexeme's column only matters for a lone trailing line comment.
-            let next_column = match items.first() {
-                Some(trivia::RawTrivium::LineComment(..)) => trivia::column(self.source, next),
-                _ => 0,
-            };
-            let (trail, leading) =
-                trivia::split(self.source, &mut self.directives, &items, next_column);
-            self.pending.extend(leading);
-            trail
+        let trail = match self.scratch.as_slice() {
+            [] => {
+                self.lines.advance(end, next, 0);
+                None
+            }
+            [trivia::RawTrivium::Newlines(n)] => {
+                self.lines.advance(end, next, *n);
+                if *n == 1 {
+                    None
+                } else {
+                    self.split_trivia(next)
+                }
+            }
+            _ => self.split_trivia(next),
         };
-        self.scratch = items;
         Ann {
             pre,
             line,
             value,
             trail,
         }
+    }
+
+    /// Splits the raw trivia in `scratch` into a trailing comment (returned) and leading
+    /// trivia (pending for the next lexeme at `next`).
+    fn split_trivia(&mut self, next: usize) -> Option<String> {
+        // The next lexeme's column only matters for a lone trailing line comment.
+        let next_column = match self.scratch.first() {
+            Some(trivia::RawTrivium::LineComment(..)) => trivia::column(self.source, next),
+            _ => 0,
+        };
+        let (trail, leading) = trivia::split(
+            self.source,
+            &mut self.directives,
+            &self.scratch,
+            next_column,
+        );
+        self.pending.extend(leading);
+        trail
+    }
+
+    /// Line of a token; the cursor then moves to its end (a token has no line break).
+    fn token_line(&mut self, token: Tok<'a>) -> usize {
+        let line = self.line(token.start());
+        self.lines.advance(token.start(), token.end(), 0);
+        line
     }
 
     fn leaf_token(&mut self, token: Tok<'a>) -> Leaf {
@@ -301,7 +326,7 @@ impl<'a> Lower<'a> {
             kind => Token::Symbol(symbol(kind)),
         };
         let pre = self.take_pending();
-        let line = self.line(token.start());
+        let line = self.token_line(token);
         self.finish(pre, line, token.end(), value)
     }
 
@@ -315,7 +340,7 @@ impl<'a> Lower<'a> {
                         range: node.range(),
                     })?;
                     let pre = self.take_pending();
-                    let line = self.line(token.start());
+                    let line = self.token_line(token);
                     Ok(self.finish(
                         pre,
                         line,
@@ -340,13 +365,11 @@ impl<'a> Lower<'a> {
         let saved_strict = std::mem::replace(&mut self.strict, false);
         let before = self.directives.pending_disable;
         let outer_cuts = self.directives.cut_interpolations;
-        let mut items = std::mem::take(&mut self.scratch);
-        trivia::lex_into(self.source, open.end(), &mut items);
-        if !items.is_empty() {
-            let leading = trivia::convert_leading(self.source, &mut self.directives, &items);
+        trivia::lex_into(self.source, open.end(), &mut self.scratch);
+        if !self.scratch.is_empty() {
+            let leading = trivia::convert_leading(self.source, &mut self.directives, &self.scratch);
             self.pending.extend(leading);
         }
-        self.scratch = items;
         let expr = self.expr(expr)?;
         let final_trivia = self.take_pending();
         let after = self.directives.pending_disable;
@@ -763,7 +786,7 @@ impl<'a> Lower<'a> {
         };
         Ok(if token.kind() == TOKEN_URI {
             let pre = self.take_pending();
-            let line = self.line(token.start());
+            let line = self.token_line(token);
             let value = vec![vec![StringPart::Text(token.text().to_string())]];
             Expr::Term(Term::SimpleString(self.finish(
                 pre,
@@ -1026,4 +1049,66 @@ pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
         expr,
         trivia: final_trivia,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowered(source: &str, strict: bool) -> Whole {
+        let parsed = crate::nix::parse::parse(source).expect("parses");
+        lower(source, &parsed.root, strict).expect("lowers")
+    }
+
+    /// The lines of the names and `=` of a set's bindings, and of its braces.
+    fn set_lines(whole: &Whole) -> Vec<(String, usize, usize)> {
+        let Expr::Term(Term::Set(_, open, items, close)) = &whole.expr else {
+            panic!("not a set");
+        };
+        let mut out = vec![("{".to_string(), open.line, 0)];
+        for item in items {
+            if let Item::Item(Binder::Assignment(path, assign, _, _)) = item
+                && let [
+                    Selector {
+                        selector: SimpleSelector::Id(name),
+                        ..
+                    },
+                ] = path.as_slice()
+            {
+                out.push((name.value.text().to_string(), name.line, assign.line));
+            }
+        }
+        out.push(("}".to_string(), close.line, 0));
+        out
+    }
+
+    #[test]
+    fn token_lines_count_line_breaks_in_strings_comments_and_crlf() {
+        let source = "{\n  a = ''\n    x\n  '';\n  b /* c\n d */ = \"1\n2\";\r\n\r\n  c\n  = \"${x}\";\n  d = 1; # e\n\n\n  f = 2;\n}\n";
+        let expected = vec![
+            ("{".to_string(), 1, 0),
+            ("a".to_string(), 2, 2),
+            ("b".to_string(), 5, 6),
+            ("c".to_string(), 9, 10),
+            ("d".to_string(), 11, 11),
+            ("f".to_string(), 14, 14),
+            ("}".to_string(), 15, 0),
+        ];
+        assert_eq!(set_lines(&lowered(source, false)), expected);
+        // `--strict` puts every token (outside interpolations) on line 1.
+        let strict = set_lines(&lowered(source, true));
+        assert!(strict.iter().all(|(_, line, _)| *line == 1), "{strict:?}");
+    }
+
+    #[test]
+    fn a_token_after_unicode_space_still_gets_its_comment() {
+        let whole = lowered("{ a = 1;\u{a0}# note\n}", false);
+        let Expr::Term(Term::Set(_, _, items, _)) = &whole.expr else {
+            panic!("not a set");
+        };
+        let Some(Item::Item(Binder::Assignment(_, _, _, semicolon))) = items.first() else {
+            panic!("{items:?}");
+        };
+        assert_eq!(semicolon.trail.as_deref(), Some("note"));
+    }
 }

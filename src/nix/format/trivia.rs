@@ -52,6 +52,16 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// Moves the cursor from `from` to `to` when it is at `from`, knowing that `newlines`
+    /// line breaks lie in between (a token's text has none; the lexer counts the line
+    /// breaks of plain trivia), so those bytes are never scanned.
+    pub fn advance(&mut self, from: usize, to: usize, newlines: usize) {
+        if self.offset == from {
+            self.offset = to;
+            self.line += newlines;
+        }
+    }
+
     /// 1-based line of a byte offset.
     pub fn line(&mut self, offset: usize) -> usize {
         fn newlines(bytes: &[u8]) -> usize {
@@ -204,11 +214,23 @@ pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
 
 /// [`lex`] into a reused buffer (cleared first): most lexemes are followed by a space or
 /// a single line break, which then costs no allocation.
+#[inline]
 pub fn lex_into(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize {
     items.clear();
-    if source.as_bytes().get(pos).is_none_or(|&b| !may_start_trivia(b)) {
-        return pos;
+    let bytes = source.as_bytes();
+    match bytes.get(pos) {
+        Some(&b) if may_start_trivia(b) => {}
+        _ => return pos,
     }
+    // One space, then the next lexeme.
+    if bytes[pos] == b' ' && bytes.get(pos + 1).is_none_or(|&b| !may_start_trivia(b)) {
+        return pos + 1;
+    }
+    lex_trivia(source, pos, items)
+}
+
+/// The general case of [`lex_into`].
+fn lex_trivia(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize {
     let bytes = source.as_bytes();
     let mut pos = skip_hspace(source, pos);
     loop {
