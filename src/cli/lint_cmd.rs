@@ -28,7 +28,7 @@ use super::repo::{self, Repositories};
 use super::report::Exit;
 use super::run::{FormatFailure, decode, format_key, format_text};
 use super::walk::Candidate;
-use super::{guard, pipeline, write};
+use super::{findings, guard, pipeline, write};
 
 /// What the command does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,10 +242,21 @@ fn process(
     let keys = settings
         .cache
         .and_then(|cache| cache_keys(cache, settings, language, path, &loaded, &facts));
-    if let (Some((cache, format_key, lint_key)), Some(stamp)) = (keys, &link_metadata)
-        && cache.is_clean(path, &FileStamp::of(stamp), format_key, Some(lint_key))
-    {
-        return result;
+    if let (Some((cache, format_key, lint_key)), Some(stamp)) = (keys, &link_metadata) {
+        let stamp = FileStamp::of(stamp);
+        if cache.is_clean(path, &stamp, format_key, Some(lint_key)) {
+            return result;
+        }
+        // Findings last time, unchanged since: shown again without linting.
+        if let Some(stored) = cache.findings(path, &stamp, format_key, Some(lint_key))
+            && let Some(diagnostics) = findings::decode(path, stored)
+            && let Some(source) = source_in_state(path, language, &stamp)
+        {
+            cache.count_findings_shown();
+            result.source = source;
+            result.diagnostics = diagnostics;
+            return result;
+        }
     }
     let linter = Linter::new(&loaded.config.lint);
     let Some(language) = language else {
@@ -311,27 +322,14 @@ fn process(
     };
     match settings.mode {
         Mode::Check => {
-            let formatted = match (language, &parsed) {
-                (Language::Nix, Some(parsed)) => {
-                    guard::catch(|| flakefmt::nix::format_nix(&source, parsed, &options))
-                        .map_err(FormatFailure::Panic)
-                        .and_then(|formatted| {
-                            formatted.map_err(|d| FormatFailure::Diagnostics(vec![d]))
-                        })
-                }
-                _ => format_text(language, &source, path, settings.store),
-            };
-            match formatted {
-                Ok(formatted) if formatted != source => result.formatted = Some(formatted),
-                Ok(_) => {}
-                Err(FormatFailure::Diagnostics(diagnostics)) => {
-                    result.diagnostics.extend(diagnostics)
-                }
-                Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
-                Err(FormatFailure::Panic(message)) => result.errors.push(format!(
-                    "internal error: the formatter panicked: {message} (please report this bug)"
-                )),
-            }
+            check_format(
+                &mut result,
+                language,
+                &source,
+                parsed.as_ref(),
+                &options,
+                settings,
+            );
             result.diagnostics.extend(linter.lint(&input));
             record_if_clean(keys, &result, &metadata);
         }
@@ -370,6 +368,35 @@ fn process(
     result
 }
 
+/// `check`'s formatting half: formats `source` (reusing the Nix parse the rules share) and
+/// records a difference, the diagnostics of a failure or a broken configuration in `result`.
+fn check_format(
+    result: &mut FileResult,
+    language: Language,
+    source: &str,
+    parsed: Option<&flakefmt::nix::parse::ParsedNix>,
+    options: &NixFormatOptions,
+    settings: &Settings<'_>,
+) {
+    let formatted = match (language, parsed) {
+        (Language::Nix, Some(parsed)) => {
+            guard::catch(|| flakefmt::nix::format_nix(source, parsed, options))
+                .map_err(FormatFailure::Panic)
+                .and_then(|formatted| formatted.map_err(|d| FormatFailure::Diagnostics(vec![d])))
+        }
+        _ => format_text(language, source, &result.path, settings.store),
+    };
+    match formatted {
+        Ok(formatted) if formatted != source => result.formatted = Some(formatted),
+        Ok(_) => {}
+        Err(FormatFailure::Diagnostics(diagnostics)) => result.diagnostics.extend(diagnostics),
+        Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
+        Err(FormatFailure::Panic(message)) => result.errors.push(format!(
+            "internal error: the formatter panicked: {message} (please report this bug)"
+        )),
+    }
+}
+
 /// The cache and this file's keys: the format key (`check` of a formatted language only)
 /// and the lint key, a fingerprint of the build, the language, the `[lint]` settings and
 /// every fact gathered from outside the file's text (its mode on disk and in the git index,
@@ -400,21 +427,40 @@ fn cache_keys<'c>(
     Some((cache, format_key, lint_key))
 }
 
-/// Records a file that came out clean: formatted (for `check`) and without any finding.
+/// The text of `path` for showing cached findings: empty for a file of no language (its
+/// findings have no place in a text), else its content, provided it is still in the state
+/// `stamp` the cache answered for and is text.
+fn source_in_state(path: &Path, language: Option<Language>, stamp: &FileStamp) -> Option<String> {
+    if language.is_none() {
+        return Some(String::new());
+    }
+    let (bytes, metadata) = super::read::read_all(path).ok()?;
+    if FileStamp::of(&metadata) != *stamp {
+        return None;
+    }
+    decode(bytes).ok()
+}
+
+/// Records a file that came out without error and, for `check`, formatted: its lint
+/// findings (usually none) are valid until the file, its settings or its facts change.
 fn record_if_clean(
     keys: Option<(&Cache, Option<u64>, u64)>,
     result: &FileResult,
     metadata: &fs::Metadata,
 ) {
     if let Some((cache, format_key, lint_key)) = keys
-        && result.diagnostics.is_empty()
+        && !result.failed()
         && result.formatted.is_none()
-        && result.errors.is_empty()
-        && result.config_failure.is_none()
     {
+        let findings = if result.diagnostics.is_empty() {
+            Vec::new()
+        } else {
+            findings::encode(&result.path, &result.diagnostics)
+        };
         let learned = Learned {
             format_clean: format_key,
-            lint_clean: Some(lint_key),
+            linted: Some(lint_key),
+            findings,
         };
         cache.record(&result.path, &FileStamp::of(metadata), learned);
     }
@@ -801,22 +847,14 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
     };
     match settings.mode {
         Mode::Check => {
-            let formatted = match (language, &parsed) {
-                (Language::Nix, Some(parsed)) => {
-                    flakefmt::nix::format_nix(&source, parsed, &options)
-                        .map_err(|d| FormatFailure::Diagnostics(vec![d]))
-                }
-                _ => format_text(language, &source, path, settings.store),
-            };
-            match formatted {
-                Ok(formatted) if formatted != source => result.formatted = Some(formatted),
-                Ok(_) => {}
-                Err(FormatFailure::Diagnostics(diagnostics)) => {
-                    result.diagnostics.extend(diagnostics)
-                }
-                Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
-                Err(FormatFailure::Panic(message)) => result.errors.push(message),
-            }
+            check_format(
+                &mut result,
+                language,
+                &source,
+                parsed.as_ref(),
+                &options,
+                settings,
+            );
             result.diagnostics.extend(linter.lint(&input));
             report(vec![result], settings)
         }

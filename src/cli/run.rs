@@ -270,7 +270,8 @@ fn process_file_with<'c>(
     {
         let learned = Learned {
             format_clean: Some(key),
-            lint_clean: None,
+            linted: None,
+            findings: Vec::new(),
         };
         cache.record(&candidate.path, &FileStamp::of(&metadata), learned);
     }
