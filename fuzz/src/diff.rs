@@ -122,13 +122,38 @@ pub fn check_nix_diff(data: &[u8]) -> Result<(), String> {
 /// - a comment after a multi-line string (`"\n" # c`): nixfmt moves it to a line of its
 ///   own (its test case diff/comment, which nixfmt_rs 0.5.3 fails and flakefmt passes);
 ///   nixfmt_rs keeps it on the string's last line.
+/// - a language annotation (`/* bash */ "…"`) alone on a line: nixfmt prints it with a
+///   hard space before its string (`pretty (LanguageAnnotation ..)`), nixfmt_rs sometimes
+///   breaks the line there (tests/fixtures/nix/language_annotation_narrow).
 pub fn known_nixfmt_rs_difference(ours: &str, theirs: &str) -> bool {
     let ours = join_comments_after_strings(ours);
+    let theirs = join_lone_annotations(theirs);
     let (ours, theirs): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
     ours.len() == theirs.len()
         && ours.iter().zip(&theirs).all(|(a, b)| {
             a == b || (a.trim_start().starts_with("? ") && a.trim_start() == b.trim_start())
         })
+}
+
+/// A line holding only `/* word */`, joined with the next line.
+fn join_lone_annotations(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let word = trimmed
+            .strip_prefix("/* ")
+            .and_then(|rest| rest.strip_suffix(" */"));
+        match pending.take() {
+            Some(annotation) => out.push(format!("{annotation} {}", line.trim_start())),
+            None if word.is_some_and(|w| !w.is_empty() && !w.contains(' ')) => {
+                pending = Some(line.to_string());
+            }
+            None => out.push(line.to_string()),
+        }
+    }
+    out.extend(pending);
+    out.join("\n")
 }
 
 /// `..."\n  # c` (a line ending a string, then a comment line) as `..." # c`.
