@@ -396,19 +396,13 @@ impl<'a> Lower<'a> {
                         TOKEN_STRING_CONTENT | TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
                     ) =>
                 {
-                    let text = token.text();
-                    if !split {
-                        push_text(&mut line, text);
-                        continue;
-                    }
-                    let mut pieces = text.split('\n');
-                    if let Some(first) = pieces.next() {
-                        push_text(&mut line, first);
-                    }
-                    for piece in pieces {
+                    let mut text = token.text();
+                    while split && let Some(at) = text.bytes().position(|b| b == b'\n') {
+                        push_text(&mut line, &text[..at]);
                         lines.push(std::mem::take(&mut line));
-                        push_text(&mut line, piece);
+                        text = &text[at + 1..];
                     }
+                    push_text(&mut line, text);
                 }
                 El::Node(inner) if inner.kind() == NODE_INTERPOL => {
                     let whole = self.whole_inner(inner)?;
@@ -1098,6 +1092,17 @@ mod tests {
         // `--strict` puts every token (outside interpolations) on line 1.
         let strict = set_lines(&lowered(source, true));
         assert!(strict.iter().all(|(_, line, _)| *line == 1), "{strict:?}");
+    }
+
+    /// Nix rejects `{ a, a }: a` when evaluating, but nixfmt's parser accepts it and
+    /// formats the formals as they are (checked in NixOS/nixfmt's `Parser.hs`): so do we.
+    #[test]
+    fn duplicate_formals_are_formatted_like_nixfmt_does() {
+        let source = "{a,a}: a";
+        let parsed = crate::nix::parse::parse(source).expect("rnix accepts duplicate formals");
+        let options = crate::nix::NixFormatOptions::default();
+        let output = crate::nix::format::format_nix(source, &parsed, &options);
+        assert_eq!(output.expect("formats"), "{ a, a }: a\n");
     }
 
     #[test]
