@@ -396,13 +396,19 @@ impl<'a> Lower<'a> {
                         TOKEN_STRING_CONTENT | TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
                     ) =>
                 {
-                    let mut text = token.text();
-                    while split && let Some(at) = text.bytes().position(|b| b == b'\n') {
-                        push_text(&mut line, &text[..at]);
-                        lines.push(std::mem::take(&mut line));
-                        text = &text[at + 1..];
+                    let text = token.text();
+                    if !split {
+                        push_text(&mut line, text);
+                        continue;
                     }
-                    push_text(&mut line, text);
+                    let mut pieces = text.split('\n');
+                    if let Some(first) = pieces.next() {
+                        push_text(&mut line, first);
+                    }
+                    for piece in pieces {
+                        lines.push(std::mem::take(&mut line));
+                        push_text(&mut line, piece);
+                    }
                 }
                 El::Node(inner) if inner.kind() == NODE_INTERPOL => {
                     let whole = self.whole_inner(inner)?;
