@@ -83,111 +83,137 @@ struct Items<'a> {
     text_bytes: usize,
 }
 
-fn flatten<'a>(doc: &'a [DocE], items: &mut Vec<Item<'a>>, text_bytes: &mut usize) {
-    for element in doc {
-        match element {
-            DocE::Text {
-                level,
-                offset,
-                kind,
-                text,
-            } => {
-                *text_bytes += text.len();
-                items.push(Item::Text {
-                    level: *level,
-                    offset: *offset,
-                    kind: *kind,
-                    width: text_width(text),
-                    text,
-                });
-            }
-            DocE::Spacing(spacing) => items.push(Item::Spacing(*spacing)),
-            DocE::Group(kind, inner) => {
-                let at = items.len();
-                items.push(Item::Group {
-                    kind: *kind,
-                    end: at,
-                });
-                flatten(inner, items, text_bytes);
-                let end = items.len();
-                items[at] = Item::Group { kind: *kind, end };
-            }
+
+/// Columns of a text: its length when it is ASCII (the usual case), else its code points.
+fn width_of(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text_width(text)
+    }
+}
+
+/// The number of elements of `doc`, counting those inside groups.
+fn count(doc: &[DocE]) -> usize {
+    doc.iter()
+        .map(|element| match element {
+            DocE::Group(_, inner) => 1 + count(inner),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// What an item adds to the prefix sums of [`Items::cost`].
+fn least_columns(item: &Item<'_>) -> u64 {
+    match *item {
+        Item::Text {
+            kind: TextKind::Regular,
+            width,
+            ..
+        } => width as u64,
+        Item::Text {
+            kind: TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText,
+            ..
+        } => NEVER_FLAT,
+        Item::Spacing(Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_)) => {
+            NEVER_FLAT
         }
+        _ => 0,
     }
 }
 
 impl<'a> Items<'a> {
     fn new(doc: &'a [DocE]) -> Self {
-        let mut items = Vec::with_capacity(doc.len() * 4 + 2);
-        let mut text_bytes = 0;
+        let n = count(doc) + 2;
+        let mut items = Items {
+            items: Vec::with_capacity(n),
+            cost: Vec::with_capacity(n + 1),
+            flw: Vec::new(),
+            flw_hard: Vec::new(),
+            next_text: Vec::new(),
+            text_bytes: 0,
+        };
+        items.cost.push(0);
         items.push(Item::Spacing(Spacing::Hardspace));
         items.push(Item::Group {
             kind: GroupKind::Regular,
             end: 1,
         });
-        flatten(doc, &mut items, &mut text_bytes);
-        let n = items.len();
-        items[1] = Item::Group {
+        items.flatten(doc);
+        debug_assert_eq!(items.items.len(), n);
+        items.items[1] = Item::Group {
             kind: GroupKind::Regular,
             end: n,
         };
-        let mut cost = Vec::with_capacity(n + 1);
-        let mut total = 0;
-        cost.push(total);
-        for item in &items {
-            total += match *item {
-                Item::Text {
-                    kind: TextKind::Regular,
-                    width,
-                    ..
-                } => width as u64,
-                Item::Text {
-                    kind: TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText,
-                    ..
-                } => NEVER_FLAT,
-                Item::Spacing(
-                    Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_),
-                ) => NEVER_FLAT,
-                _ => 0,
-            };
-            cost.push(total);
+        items.measure();
+        items
+    }
+
+    fn push(&mut self, item: Item<'a>) {
+        let total = self.cost[self.cost.len() - 1] + least_columns(&item);
+        self.cost.push(total);
+        self.items.push(item);
+    }
+
+    fn flatten(&mut self, doc: &'a [DocE]) {
+        for element in doc {
+            match element {
+                DocE::Text {
+                    level,
+                    offset,
+                    kind,
+                    text,
+                } => {
+                    self.text_bytes += text.len();
+                    self.push(Item::Text {
+                        level: *level,
+                        offset: *offset,
+                        kind: *kind,
+                        width: width_of(text),
+                        text,
+                    });
+                }
+                DocE::Spacing(spacing) => self.push(Item::Spacing(*spacing)),
+                DocE::Group(kind, inner) => {
+                    let at = self.items.len();
+                    self.push(Item::Group {
+                        kind: *kind,
+                        end: at,
+                    });
+                    self.flatten(inner);
+                    let end = self.items.len();
+                    self.items[at] = Item::Group { kind: *kind, end };
+                }
+            }
         }
+    }
+
+    /// The backward pass: first-line widths and next texts of every suffix.
+    fn measure(&mut self) {
+        let n = self.items.len();
         let mut flw = vec![0; n + 1];
         let mut flw_hard = vec![0; n + 1];
         let mut next_text = vec![n; n + 1];
         flw_hard[n] = 1;
-        for p in (0..n).rev() {
-            match items[p] {
+        let (mut after, mut after_hard, mut after_text) = (0, 1, n);
+        for (p, item) in self.items.iter().enumerate().rev() {
+            let (here, here_hard, here_text) = match *item {
                 Item::Text { kind, width, .. } => {
-                    let w = if is_comment(kind) { 0 } else { width as isize };
-                    flw[p] = w + flw[p + 1];
-                    flw_hard[p] = 1 + flw[p];
-                    next_text[p] = p;
+                    let here = if is_comment(kind) { 0 } else { width as isize } + after;
+                    (here, here + 1, p)
                 }
-                Item::Group { .. } => {
-                    flw[p] = flw[p + 1];
-                    flw_hard[p] = 1 + flw[p + 1];
-                    next_text[p] = next_text[p + 1];
-                }
-                Item::Spacing(spacing) => {
-                    flw[p] = if spacing == Spacing::Hardspace {
-                        flw_hard[p + 1]
-                    } else {
-                        0
-                    };
-                    flw_hard[p] = flw[p];
-                    next_text[p] = next_text[p + 1];
-                }
-            }
+                Item::Group { .. } => (after, after + 1, after_text),
+                Item::Spacing(Spacing::Hardspace) => (after_hard, after_hard, after_text),
+                Item::Spacing(_) => (0, 0, after_text),
+            };
+            flw[p] = here;
+            flw_hard[p] = here_hard;
+            next_text[p] = here_text;
+            (after, after_hard, after_text) = (here, here_hard, here_text);
         }
-        Items {
-            items,
-            cost,
-            flw,
-            flw_hard,
-            next_text,
-            text_bytes,
-        }
+        self.flw = flw;
+        self.flw_hard = flw_hard;
+        self.next_text = next_text;
     }
 
     fn len(&self) -> usize {
