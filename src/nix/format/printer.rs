@@ -66,23 +66,30 @@ fn is_comment(kind: TextKind) -> bool {
     matches!(kind, TextKind::Comment | TextKind::TrailingComment)
 }
 
-/// The flattened document and what is precomputed over it.
+/// One position of the flattened document: its element and what is precomputed there.
+struct Node<'a> {
+    item: Item<'a>,
+    /// The columns the items before this position take at least on one line (their
+    /// regular texts), plus [`NEVER_FLAT`] per hard line break or directive text.
+    cost: u64,
+    /// The width of the first line of everything from here on when everything breaks.
+    flw: isize,
+    /// The same after a hard space that merges with what follows.
+    flw_hard: isize,
+    /// The position of the next text from here on (or the end).
+    next_text: usize,
+}
+
+/// The flattened document and what is precomputed over it. Position 0 is [`HARDSPACE`],
+/// position 1 the group around the whole document, which ends at position `end`, where a
+/// last node holds the values for the end of the document.
 struct Items<'a> {
-    /// Position 0 is [`HARDSPACE`], position 1 the group around the whole document.
-    items: Vec<Item<'a>>,
-    /// `cost[i]`: the columns the items before `i` take at least on one line (their regular
-    /// texts), plus [`NEVER_FLAT`] per hard line break or directive text.
-    cost: Vec<u64>,
-    /// `flw[i]`: the width of the first line of `items[i..]` when everything breaks.
-    flw: Vec<isize>,
-    /// `flw_hard[i]`: the same after a hard space that merges with what follows.
-    flw_hard: Vec<isize>,
-    /// `next_text[i]`: the position of the first text in `items[i..]` (or the length).
-    next_text: Vec<usize>,
+    nodes: Vec<Node<'a>>,
+    /// Running total of [`Node::cost`] while flattening.
+    total: u64,
     /// Total bytes of text, to size the output.
     text_bytes: usize,
 }
-
 
 /// Columns of a text: its length when it is ASCII (the usual case), else its code points.
 fn width_of(text: &str) -> usize {
@@ -126,33 +133,34 @@ impl<'a> Items<'a> {
     fn new(doc: &'a [DocE]) -> Self {
         let n = count(doc) + 2;
         let mut items = Items {
-            items: Vec::with_capacity(n),
-            cost: Vec::with_capacity(n + 1),
-            flw: Vec::new(),
-            flw_hard: Vec::new(),
-            next_text: Vec::new(),
+            nodes: Vec::with_capacity(n + 1),
+            total: 0,
             text_bytes: 0,
         };
-        items.cost.push(0);
         items.push(Item::Spacing(Spacing::Hardspace));
         items.push(Item::Group {
             kind: GroupKind::Regular,
-            end: 1,
+            end: n,
         });
         items.flatten(doc);
-        debug_assert_eq!(items.items.len(), n);
-        items.items[1] = Item::Group {
-            kind: GroupKind::Regular,
-            end: n,
-        };
+        debug_assert_eq!(items.nodes.len(), n);
+        // The end of the document: never walked, only its values are read.
+        items.push(Item::Spacing(Spacing::Softbreak));
         items.measure();
         items
     }
 
+    #[inline]
     fn push(&mut self, item: Item<'a>) {
-        let total = self.cost[self.cost.len() - 1] + least_columns(&item);
-        self.cost.push(total);
-        self.items.push(item);
+        let cost = self.total;
+        self.total += least_columns(&item);
+        self.nodes.push(Node {
+            item,
+            cost,
+            flw: 0,
+            flw_hard: 0,
+            next_text: 0,
+        });
     }
 
     fn flatten(&mut self, doc: &'a [DocE]) {
@@ -175,14 +183,14 @@ impl<'a> Items<'a> {
                 }
                 DocE::Spacing(spacing) => self.push(Item::Spacing(*spacing)),
                 DocE::Group(kind, inner) => {
-                    let at = self.items.len();
+                    let at = self.nodes.len();
                     self.push(Item::Group {
                         kind: *kind,
                         end: at,
                     });
                     self.flatten(inner);
-                    let end = self.items.len();
-                    self.items[at] = Item::Group { kind: *kind, end };
+                    let end = self.nodes.len();
+                    self.nodes[at].item = Item::Group { kind: *kind, end };
                 }
             }
         }
@@ -190,39 +198,39 @@ impl<'a> Items<'a> {
 
     /// The backward pass: first-line widths and next texts of every suffix.
     fn measure(&mut self) {
-        let n = self.items.len();
-        let mut flw = vec![0; n + 1];
-        let mut flw_hard = vec![0; n + 1];
-        let mut next_text = vec![n; n + 1];
-        flw_hard[n] = 1;
+        let n = self.len();
         let (mut after, mut after_hard, mut after_text) = (0, 1, n);
-        for (p, item) in self.items.iter().enumerate().rev() {
-            let (here, here_hard, here_text) = match *item {
-                Item::Text { kind, width, .. } => {
-                    let here = if is_comment(kind) { 0 } else { width as isize } + after;
-                    (here, here + 1, p)
-                }
-                Item::Group { .. } => (after, after + 1, after_text),
-                Item::Spacing(Spacing::Hardspace) => (after_hard, after_hard, after_text),
-                Item::Spacing(_) => (0, 0, after_text),
-            };
-            flw[p] = here;
-            flw_hard[p] = here_hard;
-            next_text[p] = here_text;
-            (after, after_hard, after_text) = (here, here_hard, here_text);
+        for (p, node) in self.nodes.iter_mut().enumerate().rev() {
+            if p < n {
+                (after, after_hard, after_text) = match node.item {
+                    Item::Text { kind, width, .. } => {
+                        let here = if is_comment(kind) { 0 } else { width as isize } + after;
+                        (here, here + 1, p)
+                    }
+                    Item::Group { .. } => (after, after + 1, after_text),
+                    Item::Spacing(Spacing::Hardspace) => (after_hard, after_hard, after_text),
+                    Item::Spacing(_) => (0, 0, after_text),
+                };
+            }
+            node.flw = after;
+            node.flw_hard = after_hard;
+            node.next_text = after_text;
         }
-        self.flw = flw;
-        self.flw_hard = flw_hard;
-        self.next_text = next_text;
     }
 
+    /// The end of the document (the position of the last node).
     fn len(&self) -> usize {
-        self.items.len()
+        self.nodes.len() - 1
+    }
+
+    #[inline]
+    fn item(&self, i: usize) -> &Item<'a> {
+        &self.nodes[i].item
     }
 
     /// The columns `span` takes at least on one line ([`NEVER_FLAT`] or more if it cannot).
     fn cost(&self, (start, end): Span) -> u64 {
-        self.cost[end] - self.cost[start]
+        self.nodes[end].cost - self.nodes[start].cost
     }
 
     /// The columns `spans` take at least on one line.
@@ -232,14 +240,14 @@ impl<'a> Items<'a> {
 
     /// Where the first sibling after position `i` starts.
     fn next_sibling(&self, i: usize) -> usize {
-        match self.items[i] {
+        match *self.item(i) {
             Item::Group { end, .. } => end,
             _ => i + 1,
         }
     }
 
     fn indent_at(&self, i: usize) -> (usize, usize) {
-        match self.items.get(i) {
+        match self.nodes.get(i).map(|node| &node.item) {
             Some(Item::Text { level, offset, .. }) => (*level, *offset),
             _ => (0, 0),
         }
@@ -248,7 +256,7 @@ impl<'a> Items<'a> {
     /// Nesting level and offset of the first text of `spans`.
     fn spans_indent(&self, spans: &[Span]) -> Option<(usize, usize)> {
         spans.iter().find_map(|&(start, end)| {
-            let t = self.next_text[start];
+            let t = self.nodes[start].next_text;
             (t < end).then(|| self.indent_at(t))
         })
     }
@@ -258,7 +266,7 @@ impl<'a> Items<'a> {
         let mut node = Some(rest);
         while let Some(r) = node {
             if let Some(p) = r.suffix {
-                return self.indent_at(self.next_text[p]);
+                return self.indent_at(self.nodes[p].next_text);
             }
             if let Some(found) = self.spans_indent(r.heads) {
                 return found;
@@ -277,13 +285,14 @@ impl<'a> Items<'a> {
             if let Some(p) = r.suffix {
                 return width
                     + match pending {
-                        None => self.flw[p],
-                        Some(Spacing::Hardspace) => self.flw_hard[p],
+                        None => self.nodes[p].flw,
+                        Some(Spacing::Hardspace) => self.nodes[p].flw_hard,
                         Some(_) => 0,
                     };
             }
             for &(start, end) in r.heads {
-                for item in &self.items[start..end] {
+                for node in &self.nodes[start..end] {
+                    let item = &node.item;
                     match *item {
                         Item::Spacing(spacing) => pending = merge_into(pending, spacing),
                         _ => {
@@ -329,7 +338,7 @@ impl<'a> Items<'a> {
         for &(start, end) in spans {
             let mut i = start;
             while i < end {
-                match self.items[i] {
+                match *self.item(i) {
                     Item::Spacing(spacing) => pending = merge_into(pending, spacing),
                     Item::Text {
                         kind, width, text, ..
@@ -404,7 +413,7 @@ impl<'a> Items<'a> {
     ) -> Option<bool> {
         let mut i = start;
         while i < end {
-            if let Item::Spacing(spacing) = self.items[i] {
+            if let Item::Spacing(spacing) = *self.item(i) {
                 state.pending = merge_into(state.pending, spacing);
                 i += 1;
                 continue;
@@ -412,7 +421,7 @@ impl<'a> Items<'a> {
             if let Some(done) = state.flush() {
                 return Some(done);
             }
-            match self.items[i] {
+            match *self.item(i) {
                 Item::Text {
                     kind: TextKind::Regular,
                     width,
@@ -429,7 +438,7 @@ impl<'a> Items<'a> {
                     end: group_end, ..
                 } => {
                     let following_width = if after.suffix == Some(end) {
-                        self.flw[group_end]
+                        self.nodes[group_end].flw
                     } else {
                         let heads = [(group_end, end)];
                         self.first_line_width(&Rest {
@@ -460,7 +469,7 @@ impl<'a> Items<'a> {
     fn has_priority(&self, (start, end): Span) -> bool {
         let mut i = start;
         while i < end {
-            match self.items[i] {
+            match *self.item(i) {
                 Item::Group {
                     kind: GroupKind::Priority,
                     ..
@@ -487,7 +496,7 @@ impl<'a> Items<'a> {
         let mut run = start;
         let mut i = start;
         while i < end {
-            match self.items[i] {
+            match *self.item(i) {
                 Item::Group {
                     kind: GroupKind::Priority,
                     end: group_end,
@@ -527,7 +536,7 @@ impl<'a> Items<'a> {
             let mut run = start;
             let mut i = start;
             while i < end {
-                match self.items[i] {
+                match *self.item(i) {
                     Item::Spacing(spacing @ (Spacing::Space
                     | Spacing::Softspace
                     | Spacing::Break
@@ -791,7 +800,7 @@ impl Printer<'_> {
 
     fn go_one(&mut self, i: usize, rest: &Rest<'_>) {
         let doc = self.doc;
-        match doc.items[i] {
+        match *doc.item(i) {
             Item::Text {
                 kind: TextKind::TrailingComment,
                 text,
@@ -927,12 +936,12 @@ impl Printer<'_> {
         let rendered = if self.cc == 0 {
             // Drop a leading spacing: we are at the start of a line.
             let mut line = Spans::new();
-            match doc.items[start] {
+            match *doc.item(start) {
                 Item::Spacing(_) => line.push((start + 1, end)),
                 Item::Group {
                     end: group_end, ..
                 } if start + 1 < group_end
-                    && matches!(doc.items[start + 1], Item::Spacing(_)) =>
+                    && matches!(*doc.item(start + 1), Item::Spacing(_)) =>
                 {
                     line.push((start + 2, group_end));
                     line.push((group_end, end));
