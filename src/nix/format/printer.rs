@@ -21,11 +21,11 @@ use super::doc::{Doc, DocE, GroupKind, Spacing, TextKind, merge_spacings, text_w
 #[derive(Clone, Copy)]
 enum Item<'a> {
     Text {
-        level: usize,
-        offset: usize,
+        level: u32,
+        offset: u32,
         kind: TextKind,
         /// Columns of `text`.
-        width: usize,
+        width: u32,
         text: &'a str,
     },
     Spacing(Spacing),
@@ -74,10 +74,6 @@ struct Node<'a> {
     cost: u64,
     /// The width of the first line of everything from here on when everything breaks.
     flw: isize,
-    /// The same after a hard space that merges with what follows.
-    flw_hard: isize,
-    /// The position of the next text from here on (or the end).
-    next_text: usize,
 }
 
 /// The flattened document and what is precomputed over it. Position 0 is [`HARDSPACE`],
@@ -158,8 +154,6 @@ impl<'a> Items<'a> {
             item,
             cost,
             flw: 0,
-            flw_hard: 0,
-            next_text: 0,
         });
     }
 
@@ -174,10 +168,10 @@ impl<'a> Items<'a> {
                 } => {
                     self.text_bytes += text.len();
                     self.push(Item::Text {
-                        level: *level,
-                        offset: *offset,
+                        level: *level as u32,
+                        offset: *offset as u32,
                         kind: *kind,
-                        width: width_of(text),
+                        width: width_of(text) as u32,
                         text,
                     });
                 }
@@ -196,25 +190,26 @@ impl<'a> Items<'a> {
         }
     }
 
-    /// The backward pass: first-line widths and next texts of every suffix.
+    /// The backward pass: the first-line width of every suffix.
     fn measure(&mut self) {
         let n = self.len();
-        let (mut after, mut after_hard, mut after_text) = (0, 1, n);
-        for (p, node) in self.nodes.iter_mut().enumerate().rev() {
-            if p < n {
-                (after, after_hard, after_text) = match node.item {
-                    Item::Text { kind, width, .. } => {
-                        let here = if is_comment(kind) { 0 } else { width as isize } + after;
-                        (here, here + 1, p)
-                    }
-                    Item::Group { .. } => (after, after + 1, after_text),
-                    Item::Spacing(Spacing::Hardspace) => (after_hard, after_hard, after_text),
-                    Item::Spacing(_) => (0, 0, after_text),
-                };
-            }
-            node.flw = after;
-            node.flw_hard = after_hard;
-            node.next_text = after_text;
+        // The first-line width of the suffix after the current position, and whether that
+        // suffix starts with a spacing.
+        let (mut after, mut after_spacing) = (0, false);
+        for node in self.nodes[..n].iter_mut().rev() {
+            let here = match node.item {
+                Item::Text { kind, width, .. } => {
+                    (if is_comment(kind) { 0 } else { width as isize }) + after
+                }
+                Item::Group { .. } => after,
+                // Merges with a following spacing (which then decides alone), else one
+                // column.
+                Item::Spacing(Spacing::Hardspace) => after + isize::from(!after_spacing),
+                Item::Spacing(_) => 0,
+            };
+            node.flw = here;
+            after = here;
+            after_spacing = matches!(node.item, Item::Spacing(_));
         }
     }
 
@@ -246,19 +241,24 @@ impl<'a> Items<'a> {
         }
     }
 
-    fn indent_at(&self, i: usize) -> (usize, usize) {
-        match self.nodes.get(i).map(|node| &node.item) {
-            Some(Item::Text { level, offset, .. }) => (*level, *offset),
-            _ => (0, 0),
-        }
+    /// The first-line width of everything from `p` on, after a hard space that merges
+    /// with it.
+    fn flw_hard(&self, p: usize) -> isize {
+        let starts_with_spacing = p < self.len() && matches!(self.item(p), Item::Spacing(_));
+        self.nodes[p].flw + isize::from(!starts_with_spacing)
+    }
+
+    /// Nesting level and offset of the first text in `start..end`.
+    fn span_indent(&self, (start, end): Span) -> Option<(usize, usize)> {
+        self.nodes[start..end].iter().find_map(|node| match node.item {
+            Item::Text { level, offset, .. } => Some((level as usize, offset as usize)),
+            _ => None,
+        })
     }
 
     /// Nesting level and offset of the first text of `spans`.
     fn spans_indent(&self, spans: &[Span]) -> Option<(usize, usize)> {
-        spans.iter().find_map(|&(start, end)| {
-            let t = self.nodes[start].next_text;
-            (t < end).then(|| self.indent_at(t))
-        })
+        spans.iter().find_map(|&span| self.span_indent(span))
     }
 
     /// Nesting level and offset of the first text of a lookahead, or `(0, 0)`.
@@ -266,7 +266,7 @@ impl<'a> Items<'a> {
         let mut node = Some(rest);
         while let Some(r) = node {
             if let Some(p) = r.suffix {
-                return self.indent_at(self.nodes[p].next_text);
+                return self.span_indent((p, self.len())).unwrap_or((0, 0));
             }
             if let Some(found) = self.spans_indent(r.heads) {
                 return found;
@@ -286,7 +286,7 @@ impl<'a> Items<'a> {
                 return width
                     + match pending {
                         None => self.nodes[p].flw,
-                        Some(Spacing::Hardspace) => self.nodes[p].flw_hard,
+                        Some(Spacing::Hardspace) => self.flw_hard(p),
                         Some(_) => 0,
                     };
             }
@@ -343,7 +343,7 @@ impl<'a> Items<'a> {
                     Item::Text {
                         kind, width, text, ..
                     } => {
-                        if !line.spacing(pending.take()) || !line.text(kind, width, text) {
+                        if !line.spacing(pending.take()) || !line.text(kind, width as usize, text) {
                             return None;
                         }
                     }
@@ -808,7 +808,7 @@ impl Printer<'_> {
                 ..
             } if self.cc == 2 && doc.next_indent(rest).0 > self.top().1 => {
                 self.put_plain(" ", 1);
-                self.put_plain(text, width);
+                self.put_plain(text, width as usize);
             }
             Item::Text {
                 kind: TextKind::DisableMarker,
@@ -820,7 +820,7 @@ impl Printer<'_> {
                 offset,
                 text,
                 width,
-            } => self.put_text(level, offset, text, width, false),
+            } => self.put_text(level as usize, offset as usize, text, width as usize, false),
             Item::Text {
                 kind: TextKind::Verbatim(_),
                 text,
@@ -841,7 +841,7 @@ impl Printer<'_> {
                 text,
                 width,
                 ..
-            } => self.put_text(level, offset, text, width, true),
+            } => self.put_text(level as usize, offset as usize, text, width as usize, true),
             Item::Spacing(spacing) => {
                 if self.cc == 0 {
                     return;
