@@ -30,7 +30,10 @@ enum Item<'a> {
     },
     Spacing(Spacing),
     /// A group; its contents are the items after it, up to `end` (exclusive).
-    Group { kind: GroupKind, end: usize },
+    Group {
+        kind: GroupKind,
+        end: usize,
+    },
 }
 
 /// A run of siblings with their contents: the items in `start..end`.
@@ -118,9 +121,7 @@ fn least_columns(item: &Item<'_>) -> u64 {
             kind: TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText,
             ..
         } => NEVER_FLAT,
-        Item::Spacing(Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_)) => {
-            NEVER_FLAT
-        }
+        Item::Spacing(Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_)) => NEVER_FLAT,
         _ => 0,
     }
 }
@@ -150,11 +151,7 @@ impl<'a> Items<'a> {
     fn push(&mut self, item: Item<'a>) {
         let cost = self.total;
         self.total += least_columns(&item);
-        self.nodes.push(Node {
-            item,
-            cost,
-            flw: 0,
-        });
+        self.nodes.push(Node { item, cost, flw: 0 });
     }
 
     fn flatten(&mut self, doc: &'a [DocE]) {
@@ -250,10 +247,12 @@ impl<'a> Items<'a> {
 
     /// Nesting level and offset of the first text in `start..end`.
     fn span_indent(&self, (start, end): Span) -> Option<(usize, usize)> {
-        self.nodes[start..end].iter().find_map(|node| match node.item {
-            Item::Text { level, offset, .. } => Some((level as usize, offset as usize)),
-            _ => None,
-        })
+        self.nodes[start..end]
+            .iter()
+            .find_map(|node| match node.item {
+                Item::Text { level, offset, .. } => Some((level as usize, offset as usize)),
+                _ => None,
+            })
     }
 
     /// Nesting level and offset of the first text of `spans`.
@@ -434,9 +433,7 @@ impl<'a> Items<'a> {
                     kind: TextKind::Verbatim(_),
                     ..
                 } => return Some(state.verdict()),
-                Item::Group {
-                    end: group_end, ..
-                } => {
+                Item::Group { end: group_end, .. } => {
                     let following_width = if after.suffix == Some(end) {
                         self.nodes[group_end].flw
                     } else {
@@ -537,10 +534,12 @@ impl<'a> Items<'a> {
             let mut i = start;
             while i < end {
                 match *self.item(i) {
-                    Item::Spacing(spacing @ (Spacing::Space
-                    | Spacing::Softspace
-                    | Spacing::Break
-                    | Spacing::Softbreak)) => {
+                    Item::Spacing(
+                        spacing @ (Spacing::Space
+                        | Spacing::Softspace
+                        | Spacing::Break
+                        | Spacing::Softbreak),
+                    ) => {
                         if run < i {
                             out.push((run, i));
                         }
@@ -753,7 +752,14 @@ impl Printer<'_> {
         }
     }
 
-    fn put_text(&mut self, level: usize, offset: usize, text: &str, width: usize, with_indent: bool) {
+    fn put_text(
+        &mut self,
+        level: usize,
+        offset: usize,
+        text: &str,
+        width: usize,
+        with_indent: bool,
+    ) {
         self.enter_level(level);
         let (indent, _) = self.top();
         let cc = self.cc;
@@ -892,7 +898,13 @@ impl Printer<'_> {
         }
     }
 
-    fn go_priority_group(&mut self, pre: &[Span], prio: Span, post: &[Span], rest: &Rest<'_>) -> bool {
+    fn go_priority_group(
+        &mut self,
+        pre: &[Span],
+        prio: Span,
+        post: &[Span],
+        rest: &Rest<'_>,
+    ) -> bool {
         let saved = self.save();
         let mut heads = Spans::with_capacity(post.len() + 1);
         heads.push(prio);
@@ -938,10 +950,9 @@ impl Printer<'_> {
             let mut line = Spans::new();
             match *doc.item(start) {
                 Item::Spacing(_) => line.push((start + 1, end)),
-                Item::Group {
-                    end: group_end, ..
-                } if start + 1 < group_end
-                    && matches!(*doc.item(start + 1), Item::Spacing(_)) =>
+                Item::Group { end: group_end, .. }
+                    if start + 1 < group_end
+                        && matches!(*doc.item(start + 1), Item::Spacing(_)) =>
                 {
                     line.push((start + 2, group_end));
                     line.push((group_end, end));
