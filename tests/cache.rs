@@ -88,6 +88,21 @@ fn cached(output: &Output) -> usize {
         .unwrap()
 }
 
+/// The number in the `--verbose` note "N files read".
+fn files_read(output: &Output) -> usize {
+    let text = stderr(output);
+    let line = text
+        .lines()
+        .find(|line| line.ends_with(" read") && line.starts_with("note: "))
+        .unwrap_or_else(|| panic!("no read note in:\n{text}"));
+    line.trim_start_matches("note: ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 const TREE: &[(&str, &str)] = &[
     ("a.py", "x = 1\n"),
     ("sub/b.py", "y = [1, 2]\n"),
@@ -287,6 +302,85 @@ fn check_and_lint_are_cached_too() {
     assert_eq!(cached(&env.run(&["check", "-v"])), 0);
     // fmt --check keeps using the format half of the entries.
     assert_eq!(cached(&env.run(&["fmt", "--check", "-v"])), 3);
+}
+
+/// A warm `check` (or `lint`, or `fmt --check`) over an unchanged clean tree opens no
+/// file at all: the cache stamp, the mode on disk and the git index mode come from `stat`
+/// and the index, never from the content (not even the first bytes). Files of no known
+/// language (here `README.md`), judged by the repository rules alone, are cached too.
+#[test]
+fn a_warm_run_reads_no_file() {
+    let mut tree = TREE.to_vec();
+    tree.push(("README.md", "# hello\n"));
+    tree.push(("scripts/build.sh", "echo hi\n"));
+    let env = setup(&tree);
+    let cold = env.run(&["check", "-v"]);
+    assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
+    assert_eq!(files_read(&cold), 5, "{}", stderr(&cold));
+    for args in [
+        &["check", "-v"][..],
+        &["lint", "-v"][..],
+        &["fmt", "--check", "-v"][..],
+    ] {
+        let warm = env.run(args);
+        assert_eq!(warm.status.code(), Some(0), "{args:?}: {}", stderr(&warm));
+        assert_eq!(files_read(&warm), 0, "{args:?}: {}", stderr(&warm));
+    }
+    assert_eq!(cached(&env.run(&["check", "-v"])), 5);
+}
+
+/// Lint findings are cached too: a warm `check` shows a formatted file's findings again
+/// (the same output, read for its line numbers and snippets) without linting it, and a
+/// change to the file brings fresh findings.
+#[test]
+fn lint_findings_are_cached_and_shown_again() {
+    const LEGACY: &str = "{\n  src = fetchurl {\n    url = \"https://example.org/a.tar.gz\";\n    sha256 = \"0l7q626186j05j66rfbl9nxjh4k1fp3blhkf3c988cwad366z8w8\";\n  };\n}\n";
+    let env = setup(&[("a.nix", LEGACY), ("b.nix", "{ }\n")]);
+    for format in ["concise", "human", "json"] {
+        let cold = env.run(&["check", "--no-cache", "--output-format", format]);
+        assert_eq!(cold.status.code(), Some(1), "{}", stderr(&cold));
+        env.run(&["check", "--output-format", format]);
+        let warm = env.run(&["check", "-v", "--output-format", format]);
+        assert_eq!(warm.status.code(), Some(1), "{}", stderr(&warm));
+        assert_eq!(
+            String::from_utf8_lossy(&warm.stdout),
+            String::from_utf8_lossy(&cold.stdout),
+            "{format}"
+        );
+        let notes = stderr(&warm);
+        assert!(
+            notes.contains("note: 1 with findings from an earlier run"),
+            "{format}: {notes}"
+        );
+        assert_eq!(cached(&warm), 1, "{notes}");
+        assert_eq!(files_read(&warm), 1, "{notes}");
+    }
+    // `lint` is served by what `check` learned.
+    let lint = env.run(&["lint", "-v", "--output-format", "concise"]);
+    assert!(
+        stderr(&lint).contains("note: 1 with findings"),
+        "{}",
+        stderr(&lint)
+    );
+    assert!(String::from_utf8_lossy(&lint.stdout).contains("hash_attr_rename"));
+    // Fixed: the finding goes.
+    fs::write(
+        env.path("a.nix"),
+        LEGACY.replace(
+            "sha256 = \"0l7q626186j05j66rfbl9nxjh4k1fp3blhkf3c988cwad366z8w8\"",
+            "hash = \"sha256-iKNvzGiKM4QSG25CusZ1YRIou010uWyMLEAaFIww+FA=\"",
+        ),
+    )
+    .unwrap();
+    age(&env.path("a.nix"));
+    let fixed = env.run(&["check", "-v", "--output-format", "concise"]);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&fixed.stdout),
+        stderr(&fixed)
+    );
 }
 
 /// `git_exec_bit` reads the git index, not the file: changing the mode in the index alone

@@ -419,3 +419,33 @@ fn the_readme_lint_configuration_parses() {
     assert!(toml.contains("[lint]"), "{toml}");
     flakefmt::config::Config::from_toml(toml).unwrap();
 }
+
+/// `git_exec_bit` judges files it does not read as text by their first bytes: a Nix file
+/// that does not parse, a file of no known language, a binary. (The first bytes are read
+/// only when the cache cannot answer, and only for these files.)
+#[test]
+fn exec_bit_of_files_judged_by_their_first_bytes() {
+    let dir = tree(&[
+        ("broken.nix", "#!/usr/bin/env nix-shell\n{ a = ; }\n"),
+        ("tool", "#!/usr/bin/perl\nprint 1;\n"),
+        ("data.bin", "\0\0\0binary"),
+        ("notes.txt", "just text\n"),
+    ]);
+    for name in ["broken.nix", "tool", "data.bin", "notes.txt"] {
+        fs::set_permissions(dir.path().join(name), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let output = run(dir.path(), &["lint", "--output-format", "concise"]);
+    let text = stdout(&output);
+    let exec_findings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("git_exec_bit"))
+        .collect();
+    assert_eq!(
+        exec_findings,
+        [
+            "notes.txt:1:1: error[git_exec_bit]: `notes.txt` is executable on disk but has no `#!` line"
+        ],
+        "{text}{}",
+        stderr(&output)
+    );
+}

@@ -2,4 +2,5 @@
 //! `tests/fuzz_regressions.rs` (which includes `props.rs` by path), so a crash found by
 //! the fuzzer replays under `cargo test` on the stable toolchain.
 
+pub mod diff;
 pub mod props;

@@ -7,11 +7,13 @@
 //! - the *format key*: a fingerprint of flakefmt's build and the format settings that apply
 //!   to the file, recorded when the file was already formatted;
 //! - the *lint key*: a fingerprint of the build, the lint settings and the facts about the
-//!   file that come from elsewhere (its mode in the git index, ...), recorded when the file
-//!   had no lint finding.
+//!   file that come from elsewhere (its mode in the git index, ...), recorded with the
+//!   file's lint findings (usually none) when it had no error.
 //!
 //! A file is skipped only when its metadata and the key the current run computes both match.
-//! Files with findings or errors are never recorded, so their output is always fresh.
+//! Files with errors (syntax, IO, configuration) or that need formatting are never
+//! recorded, so their output is always fresh; lint findings are (a warm run shows them
+//! from the cache, reading the file only for line numbers and snippets).
 //!
 //! Safety rules:
 //! - A file modified less than [`RACY_MARGIN`] before the run started is not recorded: a
@@ -28,7 +30,8 @@
 //! length + root bytes, `u32` entry count, entries, `u64` FNV-1a checksum of all before.
 //! Entry: `u32` path length + path bytes (relative to the root when inside it),
 //! `u64` size, `i64` mtime seconds, `u32` mtime nanoseconds, `i64` ctime seconds,
-//! `u32` ctime nanoseconds, `u32` mode, `u64` format key, `u64` lint key, `u32` generation.
+//! `u32` ctime nanoseconds, `u32` mode, `u64` format key, `u64` lint key, `u32` length +
+//! the findings under the lint key ([`super::findings`]; empty: none), `u32` generation.
 
 use std::collections::HashMap;
 use std::fs;
@@ -46,7 +49,7 @@ use flakefmt::Language;
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 16] = b"flakefmt-cache\n\0";
 /// Bumped whenever the layout changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 /// The name of the cache file inside the project's cache directory.
 const CACHE_FILE_NAME: &str = "files.bin";
 /// Files modified this recently before the run started are not recorded.
@@ -184,6 +187,17 @@ pub fn finish(cache: Cache, verbose: bool) {
         "{} cached (clean in an earlier run, unchanged since, not read)",
         cache.hits()
     )));
+    let shown = cache.findings_shown.load(Ordering::Relaxed);
+    if shown > 0 {
+        notes.push_str(&super::output::note_line(&format!(
+            "{shown} with findings from an earlier run, unchanged since (read, not linted)"
+        )));
+    }
+    let read = super::read::opened();
+    notes.push_str(&super::output::note_line(&format!(
+        "{read} file{} read",
+        if read == 1 { "" } else { "s" }
+    )));
     let path = cache.path().to_path_buf();
     if let Err(error) = cache.save() {
         notes.push_str(&super::output::note_line(&format!(
@@ -230,16 +244,21 @@ struct Entry {
     stamp: FileStamp,
     format_key: u64,
     lint_key: u64,
+    /// The findings under `lint_key` ([`super::findings`]); empty when it had none.
+    findings: Vec<u8>,
     generation: AtomicU32,
 }
 
 /// What a run learned about one file, to be recorded.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Learned {
     /// The format key under which the file was already formatted, if it was.
     pub format_clean: Option<u64>,
-    /// The lint key under which the file had no finding, if it was linted and had none.
-    pub lint_clean: Option<u64>,
+    /// The lint key under which the file was linted, if it was (and its findings are
+    /// worth remembering: no syntax or other error).
+    pub linted: Option<u64>,
+    /// The findings under `linted` ([`super::findings`]); empty when it had none.
+    pub findings: Vec<u8>,
 }
 
 /// The cache of one run. Lookups are lock-free; recording takes a short lock.
@@ -253,6 +272,7 @@ pub struct Cache {
     entries: HashMap<Vec<u8>, Entry>,
     recorded: Mutex<Vec<(Vec<u8>, FileStamp, Learned)>>,
     hits: AtomicUsize,
+    findings_shown: AtomicUsize,
     dirty: AtomicBool,
     /// Why the cache on disk was not used, for `--verbose`.
     pub discarded: Option<String>,
@@ -280,6 +300,7 @@ impl Cache {
             entries: HashMap::new(),
             recorded: Mutex::new(Vec::new()),
             hits: AtomicUsize::new(0),
+            findings_shown: AtomicUsize::new(0),
             dirty: AtomicBool::new(false),
             discarded: None,
         };
@@ -305,6 +326,16 @@ impl Cache {
         &self.file
     }
 
+    /// The fingerprint of this build (part of every key).
+    pub fn build(&self) -> u64 {
+        self.build
+    }
+
+    /// Counts a file whose findings were shown from the cache (read, not linted).
+    pub fn count_findings_shown(&self) {
+        self.findings_shown.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// How many files were answered from the cache so far.
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::Relaxed)
@@ -324,7 +355,7 @@ impl Cache {
         let path = if path.is_absolute() {
             path
         } else {
-            absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            absolute = super::discover::absolute(path);
             &absolute
         };
         match path.strip_prefix(&self.root) {
@@ -348,24 +379,46 @@ impl Cache {
         format_key: Option<u64>,
         lint_key: Option<u64>,
     ) -> bool {
-        let Some(entry) = self.lookup(path, stamp) else {
-            return false;
-        };
-        let format_ok = format_key.is_none_or(|key| key != NO_KEY && entry.format_key == key);
-        let lint_ok = lint_key.is_none_or(|key| key != NO_KEY && entry.lint_key == key);
-        if format_ok && lint_ok && (format_key.is_some() || lint_key.is_some()) {
-            entry.generation.store(self.generation, Ordering::Relaxed);
+        if self
+            .findings(path, stamp, format_key, lint_key)
+            .is_some_and(<[u8]>::is_empty)
+        {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return true;
         }
         false
     }
 
+    /// The findings `path`, in the state `stamp`, had under `lint_key` (empty: none), when
+    /// it was also already formatted under `format_key`; `None` when the cache does not
+    /// know. Not counted as a hit (the caller still reads the file to show them).
+    pub fn findings(
+        &self,
+        path: &Path,
+        stamp: &FileStamp,
+        format_key: Option<u64>,
+        lint_key: Option<u64>,
+    ) -> Option<&[u8]> {
+        let entry = self.lookup(path, stamp)?;
+        let format_ok = format_key.is_none_or(|key| key != NO_KEY && entry.format_key == key);
+        let lint_ok = lint_key.is_none_or(|key| key != NO_KEY && entry.lint_key == key);
+        if format_ok && lint_ok && (format_key.is_some() || lint_key.is_some()) {
+            entry.generation.store(self.generation, Ordering::Relaxed);
+            let findings = if lint_key.is_some() {
+                &entry.findings[..]
+            } else {
+                &[]
+            };
+            return Some(findings);
+        }
+        None
+    }
+
     /// Records what this run learned about `path`, read in the state `stamp`. Nothing is
     /// recorded for a file modified within [`RACY_MARGIN`] of the start of the run, nor
     /// for an outcome with nothing clean in it.
     pub fn record(&self, path: &Path, stamp: &FileStamp, outcome: Learned) {
-        if outcome.format_clean.is_none() && outcome.lint_clean.is_none() {
+        if outcome.format_clean.is_none() && outcome.linted.is_none() {
             return;
         }
         let recent = match stamp.modified() {
@@ -396,16 +449,18 @@ impl Cache {
                 .format_clean
                 .or(previous.map(|entry| entry.format_key))
                 .unwrap_or(NO_KEY);
-            let lint_key = outcome
-                .lint_clean
-                .or(previous.map(|entry| entry.lint_key))
-                .unwrap_or(NO_KEY);
+            let (lint_key, findings) = match (outcome.linted, previous) {
+                (Some(key), _) => (key, outcome.findings),
+                (None, Some(previous)) => (previous.lint_key, previous.findings.clone()),
+                (None, None) => (NO_KEY, Vec::new()),
+            };
             entries.insert(
                 key,
                 Entry {
                     stamp,
                     format_key,
                     lint_key,
+                    findings,
                     generation: AtomicU32::new(self.generation),
                 },
             );
@@ -445,6 +500,7 @@ fn encode(build: u64, generation: u32, root: &Path, entries: &HashMap<Vec<u8>, E
         out.extend_from_slice(&stamp.mode.to_le_bytes());
         out.extend_from_slice(&entry.format_key.to_le_bytes());
         out.extend_from_slice(&entry.lint_key.to_le_bytes());
+        put_bytes(&mut out, &entry.findings);
         out.extend_from_slice(&entry.generation.load(Ordering::Relaxed).to_le_bytes());
     }
     let checksum = Fingerprint::new().bytes(&out).key();
@@ -535,6 +591,7 @@ fn decode(bytes: &[u8], build: u64, root: &Path) -> Result<Decoded, &'static str
             stamp,
             format_key: reader.u64()?,
             lint_key: reader.u64()?,
+            findings: reader.bytes()?.to_vec(),
             generation: AtomicU32::new(reader.u32()?),
         };
         entries.insert(path, entry);
@@ -571,7 +628,8 @@ mod tests {
 
     const CLEAN: Learned = Learned {
         format_clean: Some(42),
-        lint_clean: Some(7),
+        linted: Some(7),
+        findings: Vec::new(),
     };
 
     #[test]
@@ -708,7 +766,8 @@ mod tests {
         let cache = Cache::open(project.path(), home.path()).unwrap();
         let format_only = Learned {
             format_clean: Some(42),
-            lint_clean: None,
+            linted: None,
+            findings: Vec::new(),
         };
         cache.record(&file, &stamp(&file), format_only);
         cache.save().unwrap();

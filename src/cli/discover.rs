@@ -6,9 +6,10 @@
 //! its configuration).
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -54,6 +55,8 @@ pub struct LoadedConfig {
     pub dir: PathBuf,
     /// The compiled `exclude` globs.
     excludes: Gitignore,
+    /// A fingerprint of `config.lint`, computed once (the cache keys every file with it).
+    lint_fingerprint: OnceLock<u64>,
 }
 
 impl LoadedConfig {
@@ -62,6 +65,7 @@ impl LoadedConfig {
             config: Config::default(),
             dir: PathBuf::from("/"),
             excludes: Gitignore::empty(),
+            lint_fingerprint: OnceLock::new(),
         }
     }
 
@@ -86,6 +90,16 @@ impl LoadedConfig {
             config,
             dir,
             excludes,
+            lint_fingerprint: OnceLock::new(),
+        })
+    }
+
+    /// A stable fingerprint of the `[lint]` settings (for the cache's lint keys).
+    pub fn lint_fingerprint(&self) -> u64 {
+        *self.lint_fingerprint.get_or_init(|| {
+            super::cache::Fingerprint::new()
+                .debug(&self.config.lint)
+                .key()
         })
     }
 
@@ -123,6 +137,9 @@ pub struct ConfigStore {
     overrides: CliOverrides,
     explicit: Option<FlakefmtLookup>,
     flakefmt: Mutex<HashMap<PathBuf, FlakefmtLookup>>,
+    /// The answer of [`ConfigStore::flakefmt_config`] per parent directory as spelled in
+    /// the run's paths (no normalising, no locking out other readers: asked per file).
+    by_spelled_dir: RwLock<HashMap<OsString, FlakefmtLookup>>,
     ruff: Mutex<HashMap<PathBuf, RuffLookup>>,
 }
 
@@ -144,6 +161,7 @@ impl ConfigStore {
             overrides,
             explicit,
             flakefmt: Mutex::new(HashMap::new()),
+            by_spelled_dir: RwLock::new(HashMap::new()),
             ruff: Mutex::new(HashMap::new()),
         }
     }
@@ -181,8 +199,29 @@ impl ConfigStore {
         if let Some(explicit) = &self.explicit {
             return explicit.clone();
         }
+        // `dir/name` has the configuration of `dir` (not so for `dir/..`).
+        let spelled = match (path.parent(), path.components().next_back()) {
+            (Some(parent), Some(Component::Normal(_))) => Some(parent.as_os_str()),
+            _ => None,
+        };
+        if let Some(spelled) = spelled
+            && let Some(found) = self
+                .by_spelled_dir
+                .read()
+                .expect("config cache lock")
+                .get(spelled)
+        {
+            return found.clone();
+        }
         let absolute = normalize(path);
-        self.flakefmt_in(absolute.parent().unwrap_or(&absolute))
+        let found = self.flakefmt_in(absolute.parent().unwrap_or(&absolute));
+        if let Some(spelled) = spelled {
+            self.by_spelled_dir
+                .write()
+                .expect("config cache lock")
+                .insert(spelled.to_os_string(), found.clone());
+        }
+        found
     }
 
     fn flakefmt_in(&self, dir: &Path) -> FlakefmtLookup {
@@ -212,6 +251,7 @@ impl ConfigStore {
     /// user named is judged from there down (naming an excluded directory processes it).
     pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
         match self.flakefmt_config(path) {
+            Ok(loaded) if loaded.excludes.is_empty() => false,
             Ok(loaded) => loaded.excludes(&normalize(path), is_dir, false),
             Err(_) => false,
         }
@@ -370,9 +410,36 @@ fn resolve_extend(
     Ok(settings)
 }
 
+/// The current directory, read once (flakefmt never changes it): `std::path::absolute`
+/// asks the kernel on every call, several times per file of a run.
+fn current_dir() -> Option<&'static Path> {
+    static CURRENT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    CURRENT
+        .get_or_init(|| std::env::current_dir().ok())
+        .as_deref()
+}
+
+/// `std::path::absolute`, with the current directory read once: a relative path is
+/// joined to it, without its `.` components.
+pub fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() || path.as_os_str().is_empty() {
+        return std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    }
+    let Some(current) = current_dir() else {
+        return std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    };
+    let mut absolute = current.to_path_buf();
+    for component in path.components() {
+        if component != Component::CurDir {
+            absolute.push(component);
+        }
+    }
+    absolute
+}
+
 /// The absolute form of `path` with `.` and `..` removed lexically.
 pub fn normalize(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = absolute(path);
     let mut normal = PathBuf::new();
     for component in absolute.components() {
         match component {

@@ -9,9 +9,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use rayon::prelude::*;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 
 use flakefmt::Language;
 use flakefmt::diagnostic::{Applicability, Diagnostic, SYNTAX_ERROR, Severity};
@@ -23,13 +22,13 @@ use flakefmt::lint::{FileFacts, FileInput, Linter};
 use flakefmt::nix::NixFormatOptions;
 
 use super::cache::{Cache, FileStamp, Fingerprint, Learned};
-use super::discover::{ConfigFailure, ConfigStore};
+use super::discover::{ConfigFailure, ConfigStore, LoadedConfig};
 use super::output::{self, Style, display_path};
 use super::repo::{self, Repositories};
 use super::report::Exit;
-use super::run::{FORMAT_STACK_SIZE, FormatFailure, decode, format_key, format_text};
-use super::walk::{self, Candidate};
-use super::{guard, write};
+use super::run::{FormatFailure, decode, format_key, format_text};
+use super::walk::Candidate;
+use super::{findings, guard, pipeline, write};
 
 /// What the command does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,18 +106,34 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
     } else {
         paths.to_vec()
     };
-    let collected = walk::collect(
+    let repositories = Repositories::default();
+    let collector = Collector::new(settings);
+    let walked = pipeline::run(
         &paths,
         settings.store,
         settings.force_exclude,
         settings.threads,
+        &|candidate| {
+            repositories.mark_walked(&candidate.path);
+            collector.add(process(&candidate, settings, &repositories));
+        },
     );
-    let repositories = Repositories::default();
-    let mut candidates = collected.files;
-    add_tracked_files(&paths, &repositories, settings, &mut candidates);
+    let errors = match walked {
+        Ok(errors) => errors,
+        Err(message) => {
+            eprint!(
+                "{}",
+                output::error_line(&message, settings.style.color_stderr)
+            );
+            return Exit::Errors;
+        }
+    };
+    for candidate in tracked_files_not_walked(&paths, &repositories, settings) {
+        collector.add(process(&candidate, settings, &repositories));
+    }
     let mut exit = Exit::Clean;
     let mut stderr = String::new();
-    for error in &collected.errors {
+    for error in &errors {
         let message = if error.path.as_os_str().is_empty() {
             error.message.clone()
         } else {
@@ -127,33 +142,8 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         stderr.push_str(&output::error_line(&message, settings.style.color_stderr));
         exit = Exit::Errors;
     }
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .stack_size(FORMAT_STACK_SIZE)
-        .thread_name(|index| format!("flakefmt-lint-{index}"))
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(error) => {
-            eprint!(
-                "{}",
-                output::error_line(
-                    &format!("could not start worker threads: {error}"),
-                    settings.style.color_stderr
-                )
-            );
-            return Exit::Errors;
-        }
-    };
-    let results: Vec<FileResult> = pool.install(|| {
-        candidates
-            .par_iter()
-            .map(|candidate| process(candidate, settings, &repositories))
-            .collect()
-    });
     let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
-    exit = exit.max(report(&results, settings));
-    exit
+    exit.max(collector.finish())
 }
 
 /// Whether `tracked` or one of its directories below `root` (a directory the user named)
@@ -166,18 +156,13 @@ fn excluded_below(store: &ConfigStore, root: &Path, tracked: &Path) -> bool {
         .any(|ancestor| store.is_excluded(ancestor, ancestor != tracked))
 }
 
-/// Adds the files git tracks under `paths` that the walk did not yield (ignored but
-/// committed files, such as a committed `result` link): the repository rules judge them.
-fn add_tracked_files(
+/// The files git tracks under `paths` that the walk did not yield (ignored but committed
+/// files, such as a committed `result` link): the repository rules judge them.
+fn tracked_files_not_walked(
     paths: &[PathBuf],
     repositories: &Repositories,
     settings: &Settings<'_>,
-    candidates: &mut Vec<Candidate>,
-) {
-    let walked: BTreeSet<PathBuf> = candidates
-        .iter()
-        .map(|c| repo::canonical(&c.path))
-        .collect();
+) -> Vec<Candidate> {
     let mut extra = Vec::new();
     for path in paths {
         if !path.is_dir() {
@@ -189,8 +174,8 @@ fn add_tracked_files(
         let Ok(root) = fs::canonicalize(path) else {
             continue;
         };
-        for tracked in index.modes.keys() {
-            if !tracked.starts_with(&root) || walked.contains(tracked) {
+        for (tracked, entry) in &index.modes {
+            if !tracked.starts_with(&root) || entry.walked.load(Ordering::Relaxed) {
                 continue;
             }
             if fs::symlink_metadata(tracked).is_err()
@@ -198,6 +183,8 @@ fn add_tracked_files(
             {
                 continue;
             }
+            // Once, even under two of the paths given.
+            entry.walked.store(true, Ordering::Relaxed);
             // Shown relative to the path given, as the walk's paths are.
             let relative = tracked
                 .strip_prefix(&root)
@@ -208,15 +195,22 @@ fn add_tracked_files(
             });
         }
     }
-    candidates.extend(extra);
-    candidates.sort_by(|a, b| a.path.cmp(&b.path));
-    candidates.dedup_by(|a, b| a.path == b.path);
+    extra
 }
 
-fn detect(path: &Path, facts: &FileFacts) -> Option<Language> {
+/// The language of a file that is not a link: by name, or for an extensionless file by
+/// its shebang (the only case that reads anything: the head, kept in `facts`).
+fn detect(path: &Path, facts: &mut FileFacts) -> Option<Language> {
     if facts.is_symlink {
         return None;
     }
+    if let Some(language) = Language::from_path(path) {
+        return Some(language);
+    }
+    if path.extension().is_some() {
+        return None;
+    }
+    facts.head = repo::read_head(path);
     Language::detect(path, Some(&facts.head))
 }
 
@@ -238,37 +232,58 @@ fn process(
             return result;
         }
     };
-    let linter = Linter::new(&loaded.config.lint);
-    let facts = repo::facts(path, repositories);
-    let language = detect(path, &facts);
-    let Some(language) = language else {
-        // Repository rules only (links, binaries, files of no known language).
-        result.diagnostics = lint_facts_only(&linter, path, &facts);
-        apply_file_actions(&mut result, settings, repositories);
-        return result;
-    };
+    // One `stat` gives the cache stamp and the mode on disk; the git index mode comes from
+    // the index read once per repository. Nothing of the file's content is read yet.
+    let link_metadata = fs::symlink_metadata(path).ok();
+    let mut facts = repo::facts_without_head(path, link_metadata.as_ref(), repositories);
+    let language = detect(path, &mut facts);
     // Clean last time (formatted, no finding) and unchanged since, with the same settings
     // and the same facts from elsewhere (the git index mode, ...): skipped unread.
     let keys = settings
         .cache
-        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded.config.lint, &facts));
-    if let (Some((cache, format_key, lint_key)), Ok(stamp)) = (keys, fs::symlink_metadata(path))
-        && cache.is_clean(path, &FileStamp::of(&stamp), format_key, Some(lint_key))
-    {
-        return result;
+        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded, &facts));
+    if let (Some((cache, format_key, lint_key)), Some(stamp)) = (keys, &link_metadata) {
+        let stamp = FileStamp::of(stamp);
+        if cache.is_clean(path, &stamp, format_key, Some(lint_key)) {
+            return result;
+        }
+        // Findings last time, unchanged since: shown again without linting.
+        if let Some(stored) = cache.findings(path, &stamp, format_key, Some(lint_key))
+            && let Some(diagnostics) = findings::decode(path, stored)
+            && let Some(source) = source_in_state(path, language, &stamp)
+        {
+            cache.count_findings_shown();
+            result.source = source;
+            result.diagnostics = diagnostics;
+            return result;
+        }
     }
-    let (bytes, metadata) = match fs::File::open(path).and_then(|mut file| {
-        let metadata = file.metadata()?;
-        let mut bytes = Vec::with_capacity(metadata.len() as usize);
-        file.read_to_end(&mut bytes)?;
-        Ok((bytes, metadata))
-    }) {
+    let linter = Linter::new(&loaded.config.lint);
+    let Some(language) = language else {
+        // Repository rules only (links, binaries, files of no known language): they look
+        // at the first bytes.
+        if !facts.is_symlink && facts.head.is_empty() {
+            facts.head = repo::read_head(path);
+        }
+        result.diagnostics = lint_facts_only(&linter, path, &facts);
+        apply_file_actions(&mut result, settings, repositories);
+        if let Some(stamp) = &link_metadata {
+            record_if_clean(keys, &result, stamp);
+        }
+        return result;
+    };
+    let (bytes, metadata) = match super::read::read_all(path) {
         Ok(read) => read,
         Err(error) => {
             result.errors.push(format!("could not read: {error}"));
             return result;
         }
     };
+    // The repository rules see the first bytes (a file that does not parse is judged on
+    // them alone).
+    if facts.head.is_empty() {
+        facts.head = bytes[..bytes.len().min(repo::HEAD_LEN)].to_vec();
+    }
     let source = match decode(bytes.clone()) {
         Ok(source) => source,
         Err(message) => {
@@ -366,44 +381,70 @@ fn process(
     result
 }
 
-/// The cache and this file's keys: the format key (`check` only) and the lint key, a
-/// fingerprint of the build, the `[lint]` settings and every fact gathered from outside
-/// the file's text (its mode on disk and in the git index, its first bytes, ...).
+/// The cache and this file's keys: the format key (`check` of a formatted language only)
+/// and the lint key, a fingerprint of the build, the language, the `[lint]` settings and
+/// every fact gathered from outside the file's text (its mode on disk and in the git index,
+/// a link's target). The file's first bytes are content: the stamp covers them.
 fn cache_keys<'c>(
     cache: &'c Cache,
     settings: &Settings<'_>,
-    language: Language,
+    language: Option<Language>,
     path: &Path,
-    lint_config: &flakefmt::lint::LintConfig,
+    loaded: &LoadedConfig,
     facts: &FileFacts,
 ) -> Option<(&'c Cache, Option<u64>, u64)> {
-    let format_key = match settings.mode {
-        Mode::Check => Some(format_key(cache, language, path, settings.store)?),
-        Mode::Lint { .. } => None,
+    let format_key = match (settings.mode, language) {
+        (Mode::Check, Some(language)) if language.is_formatted() => {
+            Some(format_key(cache, language, path, settings.store)?)
+        }
+        _ => None,
     };
     let lint_key = Fingerprint::new()
-        .bytes(&cache.format_key(language, &"lint").to_le_bytes())
-        .debug(lint_config)
-        .debug(facts)
+        .bytes(&cache.build().to_le_bytes())
+        .bytes(language.map_or("none", Language::name).as_bytes())
+        .bytes(&loaded.lint_fingerprint().to_le_bytes())
+        .bytes(&facts.fs_mode.unwrap_or(u32::MAX).to_le_bytes())
+        .bytes(&facts.git_mode.unwrap_or(u32::MAX).to_le_bytes())
+        .bytes(&[u8::from(facts.is_symlink), u8::from(facts.in_repository)])
+        .debug(&facts.symlink_target)
         .key();
     Some((cache, format_key, lint_key))
 }
 
-/// Records a file that came out clean: formatted (for `check`) and without any finding.
+/// The text of `path` for showing cached findings: empty for a file of no language (its
+/// findings have no place in a text), else its content, provided it is still in the state
+/// `stamp` the cache answered for and is text.
+fn source_in_state(path: &Path, language: Option<Language>, stamp: &FileStamp) -> Option<String> {
+    if language.is_none() {
+        return Some(String::new());
+    }
+    let (bytes, metadata) = super::read::read_all(path).ok()?;
+    if FileStamp::of(&metadata) != *stamp {
+        return None;
+    }
+    decode(bytes).ok()
+}
+
+/// Records a file that came out without error and, for `check`, formatted: its lint
+/// findings (usually none) are valid until the file, its settings or its facts change.
 fn record_if_clean(
     keys: Option<(&Cache, Option<u64>, u64)>,
     result: &FileResult,
     metadata: &fs::Metadata,
 ) {
     if let Some((cache, format_key, lint_key)) = keys
-        && result.diagnostics.is_empty()
+        && !result.failed()
         && result.formatted.is_none()
-        && result.errors.is_empty()
-        && result.config_failure.is_none()
     {
+        let findings = if result.diagnostics.is_empty() {
+            Vec::new()
+        } else {
+            findings::encode(&result.path, &result.diagnostics)
+        };
         let learned = Learned {
             format_clean: format_key,
-            lint_clean: Some(lint_key),
+            linted: Some(lint_key),
+            findings,
         };
         cache.record(&result.path, &FileStamp::of(metadata), learned);
     }
@@ -474,27 +515,59 @@ fn format_finding(source: &str, formatted: &str) -> Diagnostic {
     )
 }
 
-/// Prints the results and computes the exit code.
-fn report(results: &[FileResult], settings: &Settings<'_>) -> Exit {
-    let mut exit = Exit::Clean;
-    let mut stderr = String::new();
-    let mut stdout = String::new();
-    let mut reported_configs = BTreeSet::new();
-    let mut machine_diagnostics: Vec<Vec<Diagnostic>> = Vec::new();
-    let mut displays = Vec::new();
-    let mut fixed = 0;
-    let mut fixable = 0;
-    let mut counts = (0usize, 0usize, 0usize);
-    for result in results {
-        let display = display_path(&result.path);
-        if let Some(failure) = &result.config_failure
-            && reported_configs.insert(failure.path.clone())
-        {
-            stderr.push_str(&output::error_line(
-                &format!("invalid configuration {failure}"),
-                settings.style.color_stderr,
-            ));
+/// One file's part of the report, rendered in the worker that processed it.
+#[derive(Debug, Default)]
+struct Rendered {
+    /// The sort key.
+    path: PathBuf,
+    stdout: String,
+    stderr: String,
+    config_failure: Option<Arc<ConfigFailure>>,
+    /// For the machine formats: the path as shown, the source and the findings.
+    machine: Option<(String, String, Vec<Diagnostic>)>,
+}
+
+/// What the files of a run add up to.
+#[derive(Debug, Default)]
+struct Tally {
+    files: usize,
+    exit: Option<Exit>,
+    fixed: usize,
+    fixable: usize,
+    /// Errors, warnings, infos.
+    counts: (usize, usize, usize),
+    /// The files with something to print; clean files leave only their counts.
+    kept: Vec<Rendered>,
+}
+
+/// Collects the results of a run from the worker threads and prints them in path order
+/// at the end. Memory grows with what is printed, not with the number of files.
+struct Collector<'s, 'a> {
+    settings: &'s Settings<'a>,
+    tally: Mutex<Tally>,
+}
+
+impl<'s, 'a> Collector<'s, 'a> {
+    fn new(settings: &'s Settings<'a>) -> Self {
+        Collector {
+            settings,
+            tally: Mutex::new(Tally::default()),
         }
+    }
+
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Renders one file's result (any thread, any order) and keeps what it prints.
+    fn add(&self, result: FileResult) {
+        let settings = self.settings;
+        let display = display_path(&result.path);
+        let mut exit = None;
+        let mut stderr = String::new();
+        let mut stdout = String::new();
         for message in &result.errors {
             stderr.push_str(&output::error_line(
                 &format!("{display}: {message}"),
@@ -508,13 +581,14 @@ fn report(results: &[FileResult], settings: &Settings<'_>) -> Exit {
             ));
         }
         if result.failed() {
-            exit = Exit::Errors;
+            exit = Some(Exit::Errors);
         }
-        fixed += result.fixed;
-        let mut diagnostics = result.diagnostics.clone();
+        let mut counts = (0, 0, 0);
+        let mut fixable = 0;
+        let mut diagnostics = result.diagnostics;
         for diagnostic in &diagnostics {
             if diagnostic.severity >= Severity::Warning {
-                exit = exit.max(Exit::Findings);
+                exit = exit.max(Some(Exit::Findings));
             }
             match diagnostic.severity {
                 Severity::Error => counts.0 += 1,
@@ -530,7 +604,7 @@ fn report(results: &[FileResult], settings: &Settings<'_>) -> Exit {
             }
         }
         if let Some(formatted) = &result.formatted {
-            exit = exit.max(Exit::Findings);
+            exit = exit.max(Some(Exit::Findings));
             if settings.format.is_machine() {
                 diagnostics.insert(0, format_finding(&result.source, formatted));
                 counts.0 += 1;
@@ -543,60 +617,130 @@ fn report(results: &[FileResult], settings: &Settings<'_>) -> Exit {
                 ));
             }
         }
-        if settings.format == OutputFormat::Human && !diagnostics.is_empty() {
+        let mut machine = None;
+        if !diagnostics.is_empty() {
+            if settings.format == OutputFormat::Human {
+                stdout.push_str(&render::render(
+                    OutputFormat::Human,
+                    &[FileReport {
+                        path: &display,
+                        source: &result.source,
+                        diagnostics: &diagnostics,
+                    }],
+                    &RenderOptions {
+                        color: settings.style.color_stdout,
+                    },
+                ));
+            } else {
+                machine = Some((display, result.source, diagnostics));
+            }
+        }
+        let mut tally = self.tally();
+        tally.files += 1;
+        tally.exit = tally.exit.max(exit);
+        tally.fixed += result.fixed;
+        tally.fixable += fixable;
+        tally.counts.0 += counts.0;
+        tally.counts.1 += counts.1;
+        tally.counts.2 += counts.2;
+        if !stdout.is_empty()
+            || !stderr.is_empty()
+            || result.config_failure.is_some()
+            || machine.is_some()
+        {
+            tally.kept.push(Rendered {
+                path: result.path,
+                stdout,
+                stderr,
+                config_failure: result.config_failure,
+                machine,
+            });
+        }
+    }
+
+    /// Prints what was kept, in path order, and the summary; returns the exit code.
+    fn finish(self) -> Exit {
+        let settings = self.settings;
+        let mut tally = self
+            .tally
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tally.kept.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut stderr = String::new();
+        let mut stdout = String::new();
+        let mut reported_configs = BTreeSet::new();
+        for rendered in &tally.kept {
+            if let Some(failure) = &rendered.config_failure
+                && reported_configs.insert(failure.path.clone())
+            {
+                stderr.push_str(&output::error_line(
+                    &format!("invalid configuration {failure}"),
+                    settings.style.color_stderr,
+                ));
+            }
+            stderr.push_str(&rendered.stderr);
+            stdout.push_str(&rendered.stdout);
+        }
+        if settings.format.is_machine() {
+            let mut reports: Vec<FileReport<'_>> = tally
+                .kept
+                .iter()
+                .filter_map(|rendered| rendered.machine.as_ref())
+                .map(|(display, source, diagnostics)| FileReport {
+                    path: display,
+                    source,
+                    diagnostics,
+                })
+                .collect();
+            if settings.format == OutputFormat::Json {
+                // The JSON summary counts every file; the clean ones print nothing else.
+                let clean = tally.files - reports.len();
+                reports.extend((0..clean).map(|_| FileReport {
+                    path: "",
+                    source: "",
+                    diagnostics: &[],
+                }));
+            }
             stdout.push_str(&render::render(
-                OutputFormat::Human,
-                &[FileReport {
-                    path: &display,
-                    source: &result.source,
-                    diagnostics: &diagnostics,
-                }],
-                &RenderOptions {
-                    color: settings.style.color_stdout,
-                },
+                settings.format,
+                &reports,
+                &RenderOptions::default(),
             ));
         }
-        machine_diagnostics.push(diagnostics);
-        displays.push(display);
-    }
-    if settings.format.is_machine() {
-        let reports: Vec<FileReport<'_>> = results
-            .iter()
-            .zip(&machine_diagnostics)
-            .zip(&displays)
-            .map(|((result, diagnostics), display)| FileReport {
-                path: display,
-                source: &result.source,
-                diagnostics,
-            })
-            .collect();
-        stdout.push_str(&render::render(
-            settings.format,
-            &reports,
-            &RenderOptions::default(),
-        ));
-    }
-    if settings.format == OutputFormat::Human && !settings.quiet {
-        let (errors, warnings, infos) = counts;
-        let mut line = format!(
-            "{errors} error{}, {warnings} warning{}, {infos} info in {} file{}",
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" },
-            results.len(),
-            if results.len() == 1 { "" } else { "s" },
-        );
-        if fixed > 0 {
-            line.push_str(&format!("; {fixed} fixed"));
+        if settings.format == OutputFormat::Human && !settings.quiet {
+            let (errors, warnings, infos) = tally.counts;
+            let files = tally.files;
+            let mut line = format!(
+                "{errors} error{}, {warnings} warning{}, {infos} info in {files} file{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+                if files == 1 { "" } else { "s" },
+            );
+            if tally.fixed > 0 {
+                line.push_str(&format!("; {} fixed", tally.fixed));
+            }
+            if tally.fixable > 0 {
+                line.push_str(&format!(
+                    "; {} fixable with `flakefmt lint --fix`",
+                    tally.fixable
+                ));
+            }
+            line.push('\n');
+            stderr.push_str(&line);
         }
-        if fixable > 0 {
-            line.push_str(&format!("; {fixable} fixable with `flakefmt lint --fix`"));
-        }
-        line.push('\n');
-        stderr.push_str(&line);
+        let _ = std::io::stdout().lock().write_all(stdout.as_bytes());
+        let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
+        tally.exit.unwrap_or(Exit::Clean)
     }
-    let _ = std::io::stdout().lock().write_all(stdout.as_bytes());
-    let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
-    exit
+}
+
+/// Prints the results of the given files (stdin's one, or none) and computes the exit code.
+fn report(results: Vec<FileResult>, settings: &Settings<'_>) -> Exit {
+    let collector = Collector::new(settings);
+    for result in results {
+        collector.add(result);
+    }
+    collector.finish()
 }
 
 /// `--stdin-filepath`: lints (or checks) stdin as the file `path`. With `--fix`, the fixed
@@ -654,7 +798,7 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
         if settings.mode.fixing().is_some() {
             print!("{source}");
         }
-        return report(&[], settings);
+        return report(Vec::new(), settings);
     };
     let parsed = if language == Language::Nix {
         match flakefmt::nix::parse::parse(&source) {
@@ -672,7 +816,7 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
                     eprint!("{text}");
                     return Exit::Errors;
                 }
-                return report(&[result], settings);
+                return report(vec![result], settings);
             }
         }
     } else {
@@ -704,12 +848,12 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
                 Err(FormatFailure::Panic(message)) => result.errors.push(message),
             }
             result.diagnostics.extend(linter.lint(&input));
-            report(&[result], settings)
+            report(vec![result], settings)
         }
         Mode::Lint { .. } => match settings.mode.fixing() {
             None => {
                 result.diagnostics = linter.lint(&input);
-                report(&[result], settings)
+                report(vec![result], settings)
             }
             Some(unsafe_fixes) => {
                 let fixed = linter.fix(&input, unsafe_fixes, Some(&options));

@@ -3,11 +3,13 @@
 //! - `args`: the grammar (clap).
 //! - `discover`: finding and caching `flakefmt.toml` and ruff configurations.
 //! - `walk`: which files a run looks at.
-//! - `run`: the per-file pipeline ([`run::FileJob`]), in parallel.
+//! - `run`: the per-file work ([`run::FileJob`]).
+//! - `pipeline`: the walk feeding worker threads, nothing collected up front.
 //! - `report`: printing results in path order; the exit code.
 //! - `output`: diffs, diagnostics, colour.
 //! - `write`: atomic writes.
 //! - `cache`: the per-file cache (files clean last time are skipped unread).
+//! - `read`: reading files' contents, counted.
 //! - `stdin`: `--stdin-filepath`.
 //! - `debug`: `--print-tree` / `--print-ir`.
 
@@ -15,9 +17,12 @@ pub mod args;
 pub mod cache;
 pub mod debug;
 pub mod discover;
+pub mod findings;
 pub mod guard;
 pub mod lint_cmd;
 pub mod output;
+pub mod pipeline;
+pub mod read;
 pub mod repo;
 pub mod report;
 pub mod rule_cmd;
@@ -123,22 +128,27 @@ fn run_cli(cli: Cli) -> Exit {
     } else {
         fmt.paths
     };
-    let collected = walk::collect(&paths, &store, global.force_exclude, threads);
     let verbosity = Verbosity {
         quiet: global.quiet,
         verbose: global.verbose,
     };
     let mut reporter = Reporter::new(style, verbosity, task);
-    reporter.walk_errors(&collected.errors);
     let cache = (!global.no_cache)
         .then(|| cache::open_for_run(&paths))
         .flatten();
-    match run::process_all(&collected.files, &store, task, threads, cache.as_ref()) {
-        Ok(jobs) => {
-            for job in &jobs {
-                reporter.job(job);
-            }
-            reporter.config_failures(&store.failures());
+    let walked = pipeline::run(
+        &paths,
+        &store,
+        global.force_exclude,
+        threads,
+        &|candidate| {
+            reporter.job(&run::process_file(&candidate, &store, task, cache.as_ref()));
+        },
+    );
+    match walked {
+        Ok(errors) => {
+            reporter.walk_errors(&errors);
+            reporter.print(&store.failures());
         }
         Err(message) => {
             eprint!("{}", output::error_line(&message, style.color_stderr));

@@ -3,12 +3,14 @@
 //! `git update-index --chmod`).
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use flakefmt::lint::FileFacts;
 
@@ -18,7 +20,16 @@ pub struct Index {
     /// The work tree's top level (canonical).
     pub top: PathBuf,
     /// Mode per tracked path (absolute, under `top`).
-    pub modes: HashMap<PathBuf, u32>,
+    pub modes: HashMap<PathBuf, Tracked>,
+}
+
+/// A tracked file.
+#[derive(Debug, Default)]
+pub struct Tracked {
+    /// Its mode in the index (`0o100644`, `0o100755`, `0o120000`).
+    pub mode: u32,
+    /// Whether the run's walk found it (see [`Repositories::mark_walked`]).
+    pub walked: AtomicBool,
 }
 
 /// The indexes of the repositories a run touches, found and read on demand.
@@ -26,11 +37,19 @@ pub struct Index {
 pub struct Repositories {
     /// Top level per directory asked about (`None`: not in a repository).
     tops: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
-    indexes: Mutex<HashMap<PathBuf, std::sync::Arc<Index>>>,
+    indexes: Mutex<HashMap<PathBuf, Arc<Index>>>,
+    /// Per directory as spelled in the run's paths: its canonical form and the index of its
+    /// repository. Files are looked up through their directory, so a tree of thousands of
+    /// files costs one `canonicalize` per directory, not per file.
+    dirs: RwLock<HashMap<OsString, DirEntry>>,
     /// Held while git writes an index: files are fixed in parallel, and concurrent
     /// `git update-index` runs in one repository fail on its `index.lock`.
     index_writes: Mutex<()>,
 }
+
+/// What is known of one directory: its canonical path (`None` when it cannot be resolved)
+/// and the index of the repository holding it.
+type DirEntry = (Option<Arc<PathBuf>>, Option<Arc<Index>>);
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let output = Command::new("git")
@@ -45,7 +64,7 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
 /// `path` made absolute and canonical as far as it exists (the file itself may be a link,
 /// so only its directory is canonicalised).
 pub fn canonical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = super::discover::absolute(path);
     match (absolute.parent(), absolute.file_name()) {
         (Some(parent), Some(name)) => fs::canonicalize(parent)
             .map(|parent| parent.join(name))
@@ -56,41 +75,95 @@ pub fn canonical(path: &Path) -> PathBuf {
 
 impl Repositories {
     /// The index of the repository holding directory `dir`, if any.
-    pub fn index_for_dir(&self, dir: &Path) -> Option<std::sync::Arc<Index>> {
+    pub fn index_for_dir(&self, dir: &Path) -> Option<Arc<Index>> {
         let dir = fs::canonicalize(dir).ok()?;
-        let cached = self
-            .tops
-            .lock()
-            .expect("repository lock")
-            .get(&dir)
-            .cloned();
-        let top = match cached {
-            Some(top) => top,
-            None => {
-                // The nearest ancestor with a `.git` (a directory, or a file in linked
-                // work trees and submodules): no process per directory.
-                let top = dir
-                    .ancestors()
-                    .find(|ancestor| fs::symlink_metadata(ancestor.join(".git")).is_ok())
-                    .map(Path::to_path_buf);
-                self.tops
-                    .lock()
-                    .expect("repository lock")
-                    .insert(dir.clone(), top.clone());
-                top
-            }
-        }?;
+        self.index_for_canonical(&dir)
+    }
+
+    /// The index of the repository holding the canonical directory `dir`, if any.
+    fn index_for_canonical(&self, dir: &Path) -> Option<Arc<Index>> {
+        let top = self.top_of(dir)?;
         let mut indexes = self.indexes.lock().expect("repository lock");
         if let Some(index) = indexes.get(&top) {
             return Some(index.clone());
         }
-        let index = std::sync::Arc::new(read_index(&top));
+        let index = Arc::new(read_index(&top));
         indexes.insert(top, index.clone());
         Some(index)
     }
 
+    /// The work tree holding the canonical directory `dir`: the nearest ancestor with a
+    /// `.git` (a directory, or a file in linked work trees and submodules). Memoised per
+    /// directory and built on the parent's answer: one `stat` per directory of a run.
+    fn top_of(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(top) = self.tops.lock().expect("repository lock").get(dir) {
+            return top.clone();
+        }
+        let top = if fs::symlink_metadata(dir.join(".git")).is_ok() {
+            Some(dir.to_path_buf())
+        } else {
+            dir.parent().and_then(|parent| self.top_of(parent))
+        };
+        self.tops
+            .lock()
+            .expect("repository lock")
+            .insert(dir.to_path_buf(), top.clone());
+        top
+    }
+
+    /// The canonical form of the directory `dir` (as spelled in the run's paths), memoised.
+    /// A child of a known directory costs one `stat` (to see it is not a link), not a
+    /// `canonicalize` of the whole path.
+    fn dir_entry(&self, dir: &Path) -> DirEntry {
+        if let Some(known) = self
+            .dirs
+            .read()
+            .expect("repository lock")
+            .get(dir.as_os_str())
+        {
+            return known.clone();
+        }
+        let canonical = match (dir.parent(), dir.components().next_back()) {
+            (Some(parent), Some(std::path::Component::Normal(name)))
+                if !parent.as_os_str().is_empty()
+                    && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_dir()) =>
+            {
+                self.dir_entry(parent).0.map(|parent| parent.join(name))
+            }
+            _ => fs::canonicalize(dir).ok(),
+        };
+        let index = canonical
+            .as_ref()
+            .and_then(|dir| self.index_for_canonical(dir));
+        let entry = (canonical.map(Arc::new), index);
+        self.dirs
+            .write()
+            .expect("repository lock")
+            .insert(dir.as_os_str().to_os_string(), entry.clone());
+        entry
+    }
+
+    /// The canonical directory of the file `path` and the index of its repository.
+    fn file_dir(&self, path: &Path) -> DirEntry {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => self.dir_entry(parent),
+            _ => self.dir_entry(Path::new(".")),
+        }
+    }
+
+    /// Notes that the walk found the file `path`: if git tracks it, it needs no second
+    /// look as a tracked file the walk skipped.
+    pub fn mark_walked(&self, path: &Path) {
+        if let (Some(dir), Some(index)) = self.file_dir(path)
+            && let Some(name) = path.file_name()
+            && let Some(tracked) = index.modes.get(&dir.join(name))
+        {
+            tracked.walked.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// The index of the repository holding `path` (a file or directory).
-    pub fn index_for(&self, path: &Path) -> Option<std::sync::Arc<Index>> {
+    pub fn index_for(&self, path: &Path) -> Option<Arc<Index>> {
         let canonical = canonical(path);
         let dir = if canonical.is_dir() && !is_symlink(&canonical) {
             canonical
@@ -129,15 +202,28 @@ fn read_index(top: &Path) -> Index {
         let Ok(path) = std::str::from_utf8(path) else {
             continue;
         };
-        index.modes.insert(top.join(path), mode);
+        index.modes.insert(
+            top.join(path),
+            Tracked {
+                mode,
+                walked: AtomicBool::new(false),
+            },
+        );
     }
     index
 }
 
-/// The facts about one file: its modes on disk and in the index, link target, first bytes.
-pub fn facts(path: &Path, repositories: &Repositories) -> FileFacts {
+/// The facts about one file that do not come from its content: its modes on disk (from
+/// `metadata`, the file's own `symlink_metadata`, `None` when it could not be read) and in
+/// the git index, and a link's target. The head is left empty: see [`read_head`]. No file
+/// content is read, so a run can consult its cache with these facts first.
+pub fn facts_without_head(
+    path: &Path,
+    metadata: Option<&fs::Metadata>,
+    repositories: &Repositories,
+) -> FileFacts {
     let mut facts = FileFacts::default();
-    if let Ok(metadata) = fs::symlink_metadata(path) {
+    if let Some(metadata) = metadata {
         facts.fs_mode = Some(metadata.permissions().mode() & 0o7777);
         facts.is_symlink = metadata.file_type().is_symlink();
     }
@@ -145,17 +231,28 @@ pub fn facts(path: &Path, repositories: &Repositories) -> FileFacts {
         facts.symlink_target = fs::read_link(path)
             .ok()
             .map(|target| target.to_string_lossy().into_owned());
-    } else if let Ok(file) = fs::File::open(path) {
-        let mut head = Vec::with_capacity(256);
-        let _ = file.take(256).read_to_end(&mut head);
-        facts.head = head;
     }
-    if let Some(index) = repositories.index_for(path) {
+    if let (Some(dir), Some(index)) = repositories.file_dir(path)
+        && let Some(name) = path.file_name()
+    {
         facts.in_repository = true;
-        facts.git_mode = index.modes.get(&canonical(path)).copied();
+        facts.git_mode = index.modes.get(&dir.join(name)).map(|tracked| tracked.mode);
     }
     facts
 }
+
+/// The first bytes of a file (for language detection by shebang and the repository rules
+/// of files whose text is not read); empty when it cannot be read.
+pub fn read_head(path: &Path) -> Vec<u8> {
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    if let Ok(file) = super::read::open(path) {
+        let _ = file.take(HEAD_LEN as u64).read_to_end(&mut head);
+    }
+    head
+}
+
+/// How many first bytes [`read_head`] reads.
+pub const HEAD_LEN: usize = 256;
 
 /// Sets or clears the executable bits of `path` on disk and, when it is tracked, in the
 /// git index.

@@ -4,8 +4,10 @@
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::discover::ConfigFailure;
 use super::output::{self, Style, display_path};
 use super::run::{FileJob, Outcome, SkipReason, Task};
 use super::walk::WalkError;
@@ -41,13 +43,45 @@ pub struct Verbosity {
     pub verbose: bool,
 }
 
-/// Prints a run's results in order.
+/// What one file gives the report: its output, already rendered (in the worker that
+/// processed it), to be printed in path order at the end.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The path as shown; the sort key.
+    pub display: String,
+    /// For stdout (diffs).
+    pub stdout: String,
+    /// For stderr (diagnostics, errors, warnings, notes).
+    pub stderr: String,
+    /// A broken configuration that made this file fail (printed once per run, at the
+    /// first such file).
+    pub config_failure: Option<Arc<ConfigFailure>>,
+    counts: Counts,
+    exit: Option<Exit>,
+}
+
+impl Rendered {
+    fn is_silent(&self) -> bool {
+        self.stdout.is_empty() && self.stderr.is_empty() && self.config_failure.is_none()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    counts: Counts,
+    exit: Option<Exit>,
+    /// The files with something to print; the others leave only their counts.
+    kept: Vec<Rendered>,
+}
+
+/// Collects a run's results from the worker threads and prints them in path order.
+/// Memory grows with what is printed, not with the number of files.
 pub struct Reporter {
     style: Style,
     verbosity: Verbosity,
     task: Task,
-    counts: Counts,
-    exit: Exit,
+    tally: Mutex<Tally>,
+    errors_first: Vec<String>,
     reported_configs: HashSet<PathBuf>,
 }
 
@@ -58,63 +92,53 @@ impl Reporter {
             style,
             verbosity,
             task,
-            counts: Counts::default(),
-            exit: Exit::Clean,
+            tally: Mutex::new(Tally::default()),
+            errors_first: Vec::new(),
             reported_configs: HashSet::new(),
         }
     }
 
-    fn raise(&mut self, exit: Exit) {
-        self.exit = self.exit.max(exit);
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Reports paths that could not be used.
+    /// Reports paths that could not be used (printed before the files).
     pub fn walk_errors(&mut self, errors: &[WalkError]) {
-        let mut stderr = std::io::stderr().lock();
         for error in errors {
             let message = if error.path.as_os_str().is_empty() {
                 error.message.clone()
             } else {
                 format!("{}: {}", display_path(&error.path), error.message)
             };
-            let _ =
-                stderr.write_all(output::error_line(&message, self.style.color_stderr).as_bytes());
-            self.counts.failed += 1;
-            self.raise(Exit::Errors);
+            self.errors_first
+                .push(output::error_line(&message, self.style.color_stderr));
+            let mut tally = self.tally();
+            tally.counts.failed += 1;
+            tally.exit = tally.exit.max(Some(Exit::Errors));
         }
     }
 
-    /// Reports configuration files that failed to load and were not reported with a file
-    /// (a broken `flakefmt.toml` above files flakefmt does not format is still an error).
-    pub fn config_failures(&mut self, failures: &[std::sync::Arc<super::discover::ConfigFailure>]) {
-        let mut stderr = std::io::stderr().lock();
-        for failure in failures {
-            self.raise(Exit::Errors);
-            if self.reported_configs.insert(failure.path.clone()) {
-                let _ = stderr.write_all(
-                    output::error_line(
-                        &format!("invalid configuration {failure}"),
-                        self.style.color_stderr,
-                    )
-                    .as_bytes(),
-                );
-            }
+    /// Renders one file's job (any thread, any order) and keeps it if it prints anything.
+    pub fn job(&self, job: &FileJob) {
+        let rendered = self.render(job);
+        let mut tally = self.tally();
+        tally.counts.changed += rendered.counts.changed;
+        tally.counts.unchanged += rendered.counts.unchanged;
+        tally.counts.failed += rendered.counts.failed;
+        tally.exit = tally.exit.max(rendered.exit);
+        if !rendered.is_silent() {
+            tally.kept.push(rendered);
         }
     }
 
-    /// Reports one file (call in path order).
-    pub fn job(&mut self, job: &FileJob) {
+    fn render(&self, job: &FileJob) -> Rendered {
         let display = display_path(&job.path);
         let mut err = String::new();
         let mut out = String::new();
-        if let Some(failure) = &job.config_failure
-            && self.reported_configs.insert(failure.path.clone())
-        {
-            err.push_str(&output::error_line(
-                &format!("invalid configuration {failure}"),
-                self.style.color_stderr,
-            ));
-        }
+        let mut counts = Counts::default();
+        let mut exit = None;
         if !job.diagnostics.is_empty() {
             let source = job.source.as_deref().unwrap_or("");
             err.push_str(&output::render_diagnostics(
@@ -138,19 +162,19 @@ impl Reporter {
         }
         match &job.outcome {
             Outcome::Unchanged => {
-                self.counts.unchanged += 1;
+                counts.unchanged += 1;
                 if self.verbosity.verbose {
                     err.push_str(&output::note_line(&format!("{display}: unchanged")));
                 }
             }
             Outcome::Formatted => {
-                self.counts.changed += 1;
+                counts.changed += 1;
                 if self.verbosity.verbose {
                     err.push_str(&output::note_line(&format!("{display}: formatted")));
                 }
             }
             Outcome::WouldReformat => {
-                self.counts.changed += 1;
+                counts.changed += 1;
                 if let (Some(source), Some(formatted)) = (&job.source, &job.formatted) {
                     out.push_str(&output::unified_diff(
                         &display,
@@ -160,7 +184,7 @@ impl Reporter {
                     ));
                 }
                 if self.task == Task::Check {
-                    self.raise(Exit::Findings);
+                    exit = Some(Exit::Findings);
                 }
             }
             Outcome::Skipped(SkipReason::Unsupported) => {
@@ -179,17 +203,65 @@ impl Reporter {
                 }
             }
             Outcome::Failed => {
-                self.counts.failed += 1;
-                self.raise(Exit::Errors);
+                counts.failed += 1;
+                exit = Some(Exit::Errors);
             }
         }
-        if !out.is_empty() {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(out.as_bytes());
-            let _ = stdout.flush();
+        Rendered {
+            display,
+            stdout: out,
+            stderr: err,
+            config_failure: job.config_failure.clone(),
+            counts,
+            exit,
         }
-        if !err.is_empty() {
-            let _ = std::io::stderr().lock().write_all(err.as_bytes());
+    }
+
+    /// Prints, in path order, what the files kept, then the configuration files that
+    /// failed to load and were not reported with a file (a broken `flakefmt.toml` above
+    /// files flakefmt does not format is still an error).
+    pub fn print(&mut self, config_failures: &[Arc<ConfigFailure>]) {
+        let mut kept = std::mem::take(&mut self.tally().kept);
+        kept.sort_by(|a, b| a.display.cmp(&b.display));
+        let mut stderr = std::io::stderr().lock();
+        for line in self.errors_first.drain(..) {
+            let _ = stderr.write_all(line.as_bytes());
+        }
+        drop(stderr);
+        for rendered in kept {
+            let mut err = String::new();
+            if let Some(failure) = &rendered.config_failure
+                && self.reported_configs.insert(failure.path.clone())
+            {
+                err.push_str(&output::error_line(
+                    &format!("invalid configuration {failure}"),
+                    self.style.color_stderr,
+                ));
+            }
+            err.push_str(&rendered.stderr);
+            if !rendered.stdout.is_empty() {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(rendered.stdout.as_bytes());
+                let _ = stdout.flush();
+            }
+            if !err.is_empty() {
+                let _ = std::io::stderr().lock().write_all(err.as_bytes());
+            }
+        }
+        let mut stderr = std::io::stderr().lock();
+        for failure in config_failures {
+            let mut tally = self.tally();
+            tally.exit = tally.exit.max(Some(Exit::Errors));
+            drop(tally);
+            if self.reported_configs.insert(failure.path.clone()) {
+                let _ = stderr.write_all(
+                    output::error_line(
+                        &format!("invalid configuration {failure}"),
+                        self.style.color_stderr,
+                    )
+                    .as_bytes(),
+                );
+            }
         }
     }
 
@@ -203,7 +275,7 @@ impl Reporter {
                 changed,
                 unchanged,
                 failed,
-            } = self.counts;
+            } = self.tally().counts;
             let verb = match self.task {
                 Task::Write => "formatted",
                 Task::Check | Task::Diff => "would be reformatted",
@@ -215,6 +287,7 @@ impl Reporter {
             );
             let _ = std::io::stderr().lock().write_all(line.as_bytes());
         }
-        self.exit
+        let exit = self.tally().exit;
+        exit.unwrap_or(Exit::Clean)
     }
 }

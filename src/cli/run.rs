@@ -5,11 +5,8 @@
 //! here): a [`Task`] says what to do, and everything a file produced travels in its job.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-use rayon::prelude::*;
 
 use flakefmt::Language;
 use flakefmt::diagnostic::Diagnostic;
@@ -99,19 +96,6 @@ impl FileJob {
         }
     }
 
-    /// Drops the texts the report will not need (it shows a source only with a diff or a
-    /// diagnostic), so a run over a large tree does not hold every file twice in memory.
-    pub fn compact(mut self) -> FileJob {
-        let needs_texts = self.outcome == Outcome::WouldReformat;
-        if !needs_texts {
-            self.formatted = None;
-            if self.diagnostics.is_empty() {
-                self.source = None;
-            }
-        }
-        self
-    }
-
     fn fail(mut self, message: impl Into<String>) -> FileJob {
         self.errors.push(message.into());
         self.outcome = Outcome::Failed;
@@ -181,16 +165,7 @@ fn detect_language(path: &Path) -> Option<Language> {
     if path.extension().is_some() {
         return None;
     }
-    let mut head = [0u8; 256];
-    let mut file = fs::File::open(path).ok()?;
-    let mut filled = 0;
-    while filled < head.len() {
-        match file.read(&mut head[filled..]) {
-            Ok(0) | Err(_) => break,
-            Ok(read) => filled += read,
-        }
-    }
-    Language::detect(path, Some(&head[..filled]))
+    Language::detect(path, Some(&super::repo::read_head(path)))
 }
 
 /// The cache key of a file's format settings, when the cache is on and they are valid.
@@ -265,12 +240,7 @@ fn process_file_with<'c>(
         job.outcome = Outcome::Unchanged;
         return job;
     }
-    let (bytes, metadata) = match fs::File::open(&candidate.path).and_then(|mut file| {
-        let metadata = file.metadata()?;
-        let mut bytes = Vec::with_capacity(metadata.len() as usize);
-        file.read_to_end(&mut bytes)?;
-        Ok((bytes, metadata))
-    }) {
+    let (bytes, metadata) = match super::read::read_all(&candidate.path) {
         Ok(read) => read,
         Err(error) => return job.fail(format!("could not read: {error}")),
     };
@@ -300,7 +270,8 @@ fn process_file_with<'c>(
     {
         let learned = Learned {
             format_clean: Some(key),
-            lint_clean: None,
+            linted: None,
+            findings: Vec::new(),
         };
         cache.record(&candidate.path, &FileStamp::of(&metadata), learned);
     }
@@ -344,29 +315,6 @@ fn test_hook_before_write(path: &Path) {
     }
 }
 
-/// Processes every candidate on a pool of `threads` threads with large stacks; the jobs
-/// come back in the candidates' (sorted) order.
-pub fn process_all(
-    candidates: &[Candidate],
-    store: &ConfigStore,
-    task: Task,
-    threads: usize,
-    cache: Option<&Cache>,
-) -> Result<Vec<FileJob>, String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(FORMAT_STACK_SIZE)
-        .thread_name(|index| format!("flakefmt-{index}"))
-        .build()
-        .map_err(|error| format!("could not start worker threads: {error}"))?;
-    Ok(pool.install(|| {
-        candidates
-            .par_iter()
-            .map(|candidate| process_file(candidate, store, task, cache).compact())
-            .collect()
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,27 +352,5 @@ mod tests {
         );
         assert_eq!(job.outcome, Outcome::Formatted);
         assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
-    }
-
-    #[test]
-    fn compact_keeps_only_what_the_report_shows() {
-        let candidate = Candidate {
-            path: PathBuf::from("a.py"),
-            explicit: false,
-        };
-        let mut job = FileJob::new(&candidate);
-        job.source = Some("x=1\n".into());
-        job.formatted = Some("x = 1\n".into());
-        job.outcome = Outcome::WouldReformat;
-        let kept = job.clone().compact();
-        assert!(kept.source.is_some() && kept.formatted.is_some());
-        job.outcome = Outcome::Formatted;
-        let dropped = job.clone().compact();
-        assert!(dropped.source.is_none() && dropped.formatted.is_none());
-        job.outcome = Outcome::Failed;
-        job.diagnostics
-            .push(Diagnostic::syntax_error("unexpected token", 0..1));
-        let failed = job.compact();
-        assert!(failed.source.is_some(), "diagnostics need their source");
     }
 }

@@ -3,15 +3,13 @@
 //! excludes, the configuration's `exclude`), hidden directories included, `.git` and the
 //! other [`NEVER_WALKED`] directories never, symlinks never followed.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
 use super::discover::{ConfigStore, normalize};
-use super::output::display_path;
 
 /// Directories a walk never enters, wherever they are: version control data, and the
 /// environments and caches of tools (a Python virtualenv in `.venv`, direnv's `.direnv`),
@@ -55,31 +53,65 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// The outcome of collecting files.
-#[derive(Debug, Default)]
-pub struct Collected {
-    /// Files to process, sorted by path, without duplicates.
-    pub files: Vec<Candidate>,
-    /// Paths that could not be used.
-    pub errors: Vec<WalkError>,
+/// How many files the walk hands over at once (fewer hand-overs between threads: an
+/// unchanged file costs about as much as handing it over).
+pub const BATCH: usize = 16;
+
+/// Files found by one walking thread, handed to the sink [`BATCH`] at a time, and the
+/// rest when the thread is done.
+struct Batch<'s> {
+    files: Vec<Candidate>,
+    sink: &'s (dyn Fn(Vec<Candidate>) -> bool + Sync),
 }
 
-/// Collects the files under `paths` (files as given, directories walked).
-pub fn collect(
+impl Batch<'_> {
+    /// Adds a file; `false` when the sink wants no more.
+    fn push(&mut self, candidate: Candidate) -> bool {
+        self.files.push(candidate);
+        self.files.len() < BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.files.is_empty() {
+            return true;
+        }
+        (self.sink)(std::mem::replace(
+            &mut self.files,
+            Vec::with_capacity(BATCH),
+        ))
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Finds the files under `paths` (files as given, directories walked in parallel on
+/// `threads` threads) and hands them to `sink` as they are found, in batches of at most
+/// [`BATCH`], in no particular order: no list of paths is built. `sink` returns `false` to
+/// stop the walk. Explicit files
+/// come first. The same file is handed over once, even when it is named twice, named and
+/// found by a walk, or found by two walks of nested directories (its `explicit` flag then
+/// says whether it was named). Returns the paths that could not be used.
+pub fn stream(
     paths: &[PathBuf],
     store: &Arc<ConfigStore>,
     force_exclude: bool,
     threads: usize,
-) -> Collected {
-    let mut collected = Collected::default();
-    let mut roots = Vec::new();
+    sink: &(dyn Fn(Vec<Candidate>) -> bool + Sync),
+) -> Vec<WalkError> {
+    let mut errors = Vec::new();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let mut explicit: Vec<Candidate> = Vec::new();
     for path in paths {
         match std::fs::symlink_metadata(path) {
-            Err(error) => collected.errors.push(WalkError {
+            Err(error) => errors.push(WalkError {
                 path: path.clone(),
                 message: error.to_string(),
             }),
-            Ok(metadata) if metadata.file_type().is_symlink() => collected.errors.push(WalkError {
+            Ok(metadata) if metadata.file_type().is_symlink() => errors.push(WalkError {
                 path: path.clone(),
                 message: "is a symlink; flakefmt never follows symlinks (name its target instead)"
                     .into(),
@@ -91,42 +123,61 @@ pub fn collect(
             }
             Ok(metadata) if metadata.is_file() => {
                 if !(force_exclude && store.is_force_excluded(path)) {
-                    collected.files.push(Candidate {
+                    explicit.push(Candidate {
                         path: path.clone(),
                         explicit: true,
                     });
                 }
             }
-            Ok(_) => collected.errors.push(WalkError {
+            Ok(_) => errors.push(WalkError {
                 path: path.clone(),
                 message: "not a regular file or directory".into(),
             }),
         }
     }
-    if !roots.is_empty() {
-        walk(&roots, store, threads, &mut collected);
-    }
-    // Sorted as shown (without a leading `./`), so output order is stable.
-    collected
-        .files
-        .sort_by_cached_key(|candidate| display_path(&candidate.path));
-    // The same file named twice (or named and found by a walk) is processed once.
-    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
-    let mut unique: Vec<Candidate> = Vec::with_capacity(collected.files.len());
-    for candidate in collected.files.drain(..) {
-        match seen.entry(normalize(&candidate.path)) {
-            Entry::Occupied(index) => unique[*index.get()].explicit |= candidate.explicit,
-            Entry::Vacant(slot) => {
-                slot.insert(unique.len());
-                unique.push(candidate);
-            }
+    // Named files: once each, and never again from a walk.
+    let mut named: HashSet<PathBuf> = HashSet::new();
+    explicit.retain(|candidate| named.insert(normalize(&candidate.path)));
+    for files in explicit.chunks(BATCH) {
+        if !sink(files.to_vec()) {
+            return errors;
         }
     }
-    collected.files = unique;
-    collected
+    // Directories: the same one named twice is walked once; when one holds another, what
+    // both walks find is handed over once (the only case that remembers walked paths).
+    let mut seen_roots = HashSet::new();
+    roots.retain(|root| seen_roots.insert(normalize(root)));
+    let nested = seen_roots
+        .iter()
+        .any(|a| seen_roots.iter().any(|b| a != b && b.starts_with(a)));
+    if !roots.is_empty() {
+        let walked = nested.then(|| Mutex::new(HashSet::new()));
+        let filter = |candidate: &Candidate| {
+            if named.is_empty() && walked.is_none() {
+                return true;
+            }
+            let normal = normalize(&candidate.path);
+            if named.contains(&normal) {
+                return false;
+            }
+            match &walked {
+                Some(walked) => walked.lock().expect("walk lock").insert(normal),
+                None => true,
+            }
+        };
+        walk(&roots, store, threads, &filter, sink, &mut errors);
+    }
+    errors
 }
 
-fn walk(roots: &[PathBuf], store: &Arc<ConfigStore>, threads: usize, collected: &mut Collected) {
+fn walk(
+    roots: &[PathBuf],
+    store: &Arc<ConfigStore>,
+    threads: usize,
+    filter: &(dyn Fn(&Candidate) -> bool + Sync),
+    sink: &(dyn Fn(Vec<Candidate>) -> bool + Sync),
+    errors: &mut Vec<WalkError>,
+) {
     let mut builder = WalkBuilder::new(&roots[0]);
     for root in &roots[1..] {
         builder.add(root);
@@ -157,20 +208,27 @@ fn walk(roots: &[PathBuf], store: &Arc<ConfigStore>, threads: usize, collected: 
             }
             !filter_store.is_excluded(entry.path(), is_dir)
         });
-    let files = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
+    let found_errors = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
-        Box::new(|result| {
+        let mut batch = Batch {
+            files: Vec::with_capacity(BATCH),
+            sink,
+        };
+        let found_errors = &found_errors;
+        Box::new(move |result| {
             match result {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|kind| kind.is_file()) {
-                        files.lock().expect("walk lock").push(Candidate {
+                        let candidate = Candidate {
                             path: entry.into_path(),
                             explicit: false,
-                        });
+                        };
+                        if filter(&candidate) && !batch.push(candidate) {
+                            return WalkState::Quit;
+                        }
                     }
                 }
-                Err(error) => errors.lock().expect("walk lock").push(WalkError {
+                Err(error) => found_errors.lock().expect("walk lock").push(WalkError {
                     path: error_path(&error).unwrap_or_default(),
                     message: error.to_string(),
                 }),
@@ -178,12 +236,9 @@ fn walk(roots: &[PathBuf], store: &Arc<ConfigStore>, threads: usize, collected: 
             WalkState::Continue
         })
     });
-    collected
-        .files
-        .extend(files.into_inner().expect("walk lock"));
-    collected
-        .errors
-        .extend(errors.into_inner().expect("walk lock"));
+    let mut found_errors = found_errors.into_inner().expect("walk lock");
+    found_errors.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.extend(found_errors);
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

@@ -5,8 +5,6 @@
 //! levels. This module also holds [`fixup`], the normalisation pass run once on the whole
 //! document before layout.
 
-use std::collections::VecDeque;
-
 /// The kinds of whitespace, totally ordered: merging two adjacent spacings mostly keeps
 /// the larger one (see [`merge_spacings`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,6 +57,10 @@ pub enum TextKind {
     RawText,
 }
 
+/// The text of a [`DocE::Text`]: short texts are stored inline and keywords/operators
+/// point to static strings, so most texts cost no allocation.
+pub type Txt = compact_str::CompactString;
+
 /// One element of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DocE {
@@ -71,7 +73,7 @@ pub enum DocE {
         /// What kind of text.
         kind: TextKind,
         /// The text itself (never contains a line break, except verbatim/string content).
-        text: String,
+        text: Txt,
     },
     /// Whitespace.
     Spacing(Spacing),
@@ -82,88 +84,239 @@ pub enum DocE {
 /// A document: a sequence of elements.
 pub type Doc = Vec<DocE>;
 
-fn text_of(kind: TextKind, text: &str) -> Doc {
-    if text.is_empty() {
-        return Vec::new();
+/// Builds a document by pushing into one buffer: the rules call `text`, `spacing`,
+/// `group(kind, |b| ...)`, `nest(|b| ...)` in output order. Nesting level and offset are
+/// counters applied to each text as it is pushed; a group's elements are moved into the
+/// group when its closure returns.
+#[derive(Debug, Default)]
+pub struct DocBuilder {
+    buf: Doc,
+    level: usize,
+    offset: usize,
+    has_disable_marker: bool,
+}
+
+impl DocBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
     }
-    vec![DocE::Text {
-        level: 0,
-        offset: 0,
-        kind,
-        text: text.to_string(),
-    }]
+
+    /// The document built so far.
+    pub fn finish(self) -> Doc {
+        self.buf
+    }
+
+    /// Whether a [`TextKind::DisableMarker`] was pushed (only then does the document need
+    /// the pass that turns unmatched markers into comments).
+    pub fn has_disable_marker(&self) -> bool {
+        self.has_disable_marker
+    }
+
+    /// The current position in the buffer, for [`Self::since`] and [`Self::unexpand_since`].
+    pub fn mark(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The elements pushed since `mark`.
+    pub fn since(&self, mark: usize) -> &[DocE] {
+        &self.buf[mark..]
+    }
+
+    fn push_text(&mut self, kind: TextKind, text: Txt) {
+        self.buf.push(DocE::Text {
+            level: self.level,
+            offset: self.offset,
+            kind,
+            text,
+        });
+    }
+
+    /// Regular text; empty text pushes nothing.
+    pub fn text(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.push_text(TextKind::Regular, Txt::new(text));
+        }
+    }
+
+    /// Regular static text (keywords, operators, punctuation); empty pushes nothing.
+    pub fn text_static(&mut self, text: &'static str) {
+        if !text.is_empty() {
+            self.push_text(TextKind::Regular, Txt::const_new(text));
+        }
+    }
+
+    /// A comment (free for width purposes); empty pushes nothing.
+    pub fn comment(&mut self, text: impl Into<Txt>) {
+        let text = text.into();
+        if !text.is_empty() {
+            self.push_text(TextKind::Comment, text);
+        }
+    }
+
+    /// A comment at the end of a line; empty pushes nothing.
+    pub fn trailing_comment(&mut self, text: impl Into<Txt>) {
+        let text = text.into();
+        if !text.is_empty() {
+            self.push_text(TextKind::TrailingComment, text);
+        }
+    }
+
+    /// Text printed only in expanded groups.
+    pub fn trailing(&mut self, text: &'static str) {
+        if !text.is_empty() {
+            self.push_text(TextKind::Trailing, Txt::const_new(text));
+        }
+    }
+
+    /// Start of a disabled region.
+    pub fn disable_marker(&mut self) {
+        self.has_disable_marker = true;
+        self.push_text(TextKind::DisableMarker, Txt::default());
+    }
+
+    /// Verbatim text of a disabled region.
+    pub fn verbatim(&mut self, text: &str, to_eof: bool) {
+        self.push_text(TextKind::Verbatim(to_eof), Txt::new(text));
+    }
+
+    /// Raw text printed without indentation (claims the start of its line even when empty).
+    pub fn raw_text(&mut self, text: impl Into<Txt>) {
+        self.push_text(TextKind::RawText, text.into());
+    }
+
+    /// A single spacing.
+    pub fn spacing(&mut self, spacing: Spacing) {
+        self.buf.push(DocE::Spacing(spacing));
+    }
+
+    /// `softline'`.
+    pub fn softline_(&mut self) {
+        self.spacing(Spacing::Softbreak);
+    }
+    /// `line'`.
+    pub fn line_(&mut self) {
+        self.spacing(Spacing::Break);
+    }
+    /// `softline`.
+    pub fn softline(&mut self) {
+        self.spacing(Spacing::Softspace);
+    }
+    /// `line`.
+    pub fn line(&mut self) {
+        self.spacing(Spacing::Space);
+    }
+    /// `hardspace`.
+    pub fn hardspace(&mut self) {
+        self.spacing(Spacing::Hardspace);
+    }
+    /// `hardline`.
+    pub fn hardline(&mut self) {
+        self.spacing(Spacing::Hardline);
+    }
+    /// `emptyline`.
+    pub fn emptyline(&mut self) {
+        self.spacing(Spacing::Emptyline);
+    }
+    /// One newline (between lines of indented strings).
+    pub fn newline(&mut self) {
+        self.spacing(Spacing::Newlines(1));
+    }
+
+    /// A group of the given kind around what `f` pushes.
+    pub fn group_kind(&mut self, kind: GroupKind, f: impl FnOnce(&mut Self)) {
+        let start = self.buf.len();
+        f(self);
+        let inner = self.buf.split_off(start);
+        self.buf.push(DocE::Group(kind, inner));
+    }
+
+    /// A regular group around what `f` pushes.
+    pub fn group(&mut self, f: impl FnOnce(&mut Self)) {
+        self.group_kind(GroupKind::Regular, f);
+    }
+
+    /// Increments the nesting level of every text `f` pushes.
+    pub fn nest(&mut self, f: impl FnOnce(&mut Self)) {
+        self.level += 1;
+        f(self);
+        self.level -= 1;
+    }
+
+    /// Adds `amount` columns of offset to every text `f` pushes.
+    pub fn offset(&mut self, amount: usize, f: impl FnOnce(&mut Self)) {
+        self.offset += amount;
+        f(self);
+        self.offset -= amount;
+    }
+
+    /// Appends elements built elsewhere (their levels and offsets are kept as they are).
+    pub fn extend_from(&mut self, elements: &[DocE]) {
+        self.buf.extend_from_slice(elements);
+    }
+
+    /// Replaces the elements pushed since `mark` by their one-line form (see
+    /// [`unexpand_spacing_`]) and returns `true`, or leaves them and returns `false`.
+    pub fn unexpand_since(&mut self, mark: usize, limit: Option<usize>) -> bool {
+        match unexpand_spacing_(limit, &self.buf[mark..]) {
+            Some(single) => {
+                self.buf.truncate(mark);
+                self.buf.extend(single);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Lowers by one the nesting level of every text pushed since `mark` (undoes a
+    /// [`Self::nest`] when a rule decides after building).
+    pub fn unnest_since(&mut self, mark: usize) {
+        fn go(doc: &mut [DocE]) {
+            for element in doc {
+                match element {
+                    DocE::Text { level, .. } => *level = level.saturating_sub(1),
+                    DocE::Group(_, inner) => go(inner),
+                    DocE::Spacing(_) => {}
+                }
+            }
+        }
+        go(&mut self.buf[mark..]);
+    }
+
+    /// Removes the element at `index` (a spacing pushed ahead of a decision).
+    pub fn remove(&mut self, index: usize) {
+        self.buf.remove(index);
+    }
 }
 
-/// Regular text; empty text is an empty document.
+/// A document of one regular text (empty text is an empty document); for tests and
+/// small documents, like the other free constructors below.
 pub fn text(text: &str) -> Doc {
-    text_of(TextKind::Regular, text)
+    build(|b| b.text(text))
 }
 
-/// A comment (free for width purposes).
+/// A document of one comment.
 pub fn comment(text: &str) -> Doc {
-    text_of(TextKind::Comment, text)
+    build(|b| b.comment(text))
 }
 
-/// A comment at the end of a line.
+/// A document of one trailing comment.
 pub fn trailing_comment(text: &str) -> Doc {
-    text_of(TextKind::TrailingComment, text)
+    build(|b| b.trailing_comment(text))
 }
 
-/// Text printed only in expanded groups.
-pub fn trailing(text: &str) -> Doc {
-    text_of(TextKind::Trailing, text)
-}
-
-/// Start of a disabled region.
-pub fn disable_marker() -> Doc {
-    vec![DocE::Text {
-        level: 0,
-        offset: 0,
-        kind: TextKind::DisableMarker,
-        text: String::new(),
-    }]
-}
-
-/// Verbatim text of a disabled region.
-pub fn verbatim(text: &str, to_eof: bool) -> Doc {
-    vec![DocE::Text {
-        level: 0,
-        offset: 0,
-        kind: TextKind::Verbatim(to_eof),
-        text: text.to_string(),
-    }]
-}
-
-/// Raw text printed without indentation (claims the start of its line even when empty).
-pub fn raw_text(text: &str) -> Doc {
-    vec![DocE::Text {
-        level: 0,
-        offset: 0,
-        kind: TextKind::RawText,
-        text: text.to_string(),
-    }]
-}
-
-/// A single spacing.
+/// A document of one spacing.
 pub fn spacing(spacing: Spacing) -> Doc {
     vec![DocE::Spacing(spacing)]
 }
 
-/// `softline'`.
-pub fn softline_() -> Doc {
-    spacing(Spacing::Softbreak)
-}
-/// `line'`.
-pub fn line_() -> Doc {
-    spacing(Spacing::Break)
+/// `line`.
+pub fn line() -> Doc {
+    spacing(Spacing::Space)
 }
 /// `softline`.
 pub fn softline() -> Doc {
     spacing(Spacing::Softspace)
-}
-/// `line`.
-pub fn line() -> Doc {
-    spacing(Spacing::Space)
 }
 /// `hardspace`.
 pub fn hardspace() -> Doc {
@@ -172,14 +325,6 @@ pub fn hardspace() -> Doc {
 /// `hardline`.
 pub fn hardline() -> Doc {
     spacing(Spacing::Hardline)
-}
-/// `emptyline`.
-pub fn emptyline() -> Doc {
-    spacing(Spacing::Emptyline)
-}
-/// One newline (between lines of indented strings).
-pub fn newline() -> Doc {
-    spacing(Spacing::Newlines(1))
 }
 
 /// A regular group.
@@ -192,7 +337,8 @@ pub fn group_kind(kind: GroupKind, doc: Doc) -> Doc {
     vec![DocE::Group(kind, doc)]
 }
 
-/// Increments the nesting level of every text in `doc`.
+/// Increments the nesting level of every text in `doc` (walks the whole document: the
+/// rules use [`DocBuilder::nest`] instead).
 pub fn nest(mut doc: Doc) -> Doc {
     fn go(doc: &mut Doc) {
         for element in doc {
@@ -207,53 +353,16 @@ pub fn nest(mut doc: Doc) -> Doc {
     doc
 }
 
-/// Adds `amount` columns of offset to every text in `doc`.
-pub fn offset(amount: usize, mut doc: Doc) -> Doc {
-    fn go(doc: &mut Doc, amount: usize) {
-        for element in doc {
-            match element {
-                DocE::Text { offset, .. } => *offset += amount,
-                DocE::Group(_, inner) => go(inner, amount),
-                DocE::Spacing(_) => {}
-            }
-        }
-    }
-    if amount > 0 {
-        go(&mut doc, amount);
-    }
-    doc
-}
-
-/// Concatenates documents (reusing the first one's buffer).
+/// Concatenates documents.
 pub fn concat<const N: usize>(docs: [Doc; N]) -> Doc {
-    let total: usize = docs.iter().map(Vec::len).sum();
-    let mut docs = docs.into_iter();
-    let mut out = docs.next().unwrap_or_default();
-    out.reserve(total - out.len());
-    for doc in docs {
-        out.extend(doc);
-    }
-    out
+    docs.into_iter().flatten().collect()
 }
 
-/// Joins documents with a separator.
-pub fn sep_by(separator: &Doc, docs: Vec<Doc>) -> Doc {
-    let mut out = Vec::new();
-    for (index, doc) in docs.into_iter().enumerate() {
-        if index > 0 {
-            out.extend(separator.iter().cloned());
-        }
-        out.extend(doc);
-    }
-    out
-}
-
-/// `outside, inner, outside`.
-pub fn surround_with(outside: &Doc, inner: Doc) -> Doc {
-    let mut out = outside.clone();
-    out.extend(inner);
-    out.extend(outside.iter().cloned());
-    out
+/// Runs `f` on a fresh builder and returns its document.
+pub fn build(f: impl FnOnce(&mut DocBuilder)) -> Doc {
+    let mut builder = DocBuilder::new();
+    f(&mut builder);
+    builder.finish()
 }
 
 /// Width of a text in columns (code points, like nixfmt).
@@ -286,33 +395,24 @@ fn is_hard_spacing(element: &DocE) -> bool {
     )
 }
 
-fn is_comment(element: &DocE) -> bool {
+/// Whether an element of a fixed-up document may move out of the start of its group:
+/// hard spacings, comments and verbatim text. A group never qualifies: a fixed-up group's
+/// first element is itself none of these (they were moved out), so it is not all comments.
+fn is_movable(element: &DocE) -> bool {
     match element {
-        DocE::Text { kind, .. } => {
-            matches!(kind, TextKind::Comment | TextKind::TrailingComment)
-        }
-        DocE::Group(_, inner) => inner.iter().all(|x| is_comment(x) || is_hard_spacing(x)),
-        DocE::Spacing(_) => false,
+        DocE::Text { kind, .. } => matches!(
+            kind,
+            TextKind::Comment | TextKind::TrailingComment | TextKind::Verbatim(_)
+        ),
+        DocE::Spacing(_) => is_hard_spacing(element),
+        DocE::Group(..) => false,
     }
-}
-
-fn is_verbatim(element: &DocE) -> bool {
-    matches!(
-        element,
-        DocE::Text {
-            kind: TextKind::Verbatim(_),
-            ..
-        }
-    )
 }
 
 /// Splits a fixed-up group body into (leading hard stuff, body, trailing hard spacings).
 fn split_group(kind: GroupKind, inner: Doc) -> (Doc, Doc, Doc) {
     let mut body = fixup(inner);
-    let pre_len = body
-        .iter()
-        .take_while(|x| is_hard_spacing(x) || is_comment(x) || is_verbatim(x))
-        .count();
+    let pre_len = body.iter().take_while(|x| is_movable(x)).count();
     let pre: Doc = if pre_len == 0 {
         Vec::new()
     } else {
@@ -334,44 +434,41 @@ fn split_group(kind: GroupKind, inner: Doc) -> (Doc, Doc, Doc) {
 
 /// Normalises a document (nixfmt's `fixup`): merges adjacent spacings and texts, moves
 /// hard spacings and comments out of the start/end of groups, removes empty groups.
+///
+/// The input is processed as a stack (reversed, so popping takes the next element and
+/// pushing puts elements back in front of the rest): each group's buffer is reused as its
+/// own work stack and every element is moved, never cloned.
 pub fn fixup(doc: Doc) -> Doc {
     let mut out = Vec::with_capacity(doc.len());
-    let mut queue: VecDeque<DocE> = doc.into();
-    while let Some(x) = queue.pop_front() {
+    let mut stack = doc;
+    stack.reverse();
+    while let Some(x) = stack.pop() {
         match x {
-            DocE::Spacing(a) => match queue.front() {
-                Some(DocE::Spacing(b)) => {
-                    let b = *b;
-                    queue.pop_front();
-                    queue.push_front(DocE::Spacing(merge_spacings(a, b)));
-                }
-                Some(DocE::Group(..)) if a == Spacing::Hardspace => {
-                    if let Some(DocE::Group(kind, mut inner)) = queue.pop_front() {
-                        inner.insert(0, DocE::Spacing(Spacing::Hardspace));
-                        queue.push_front(DocE::Group(kind, inner));
-                    }
+            DocE::Spacing(a) => match stack.last_mut() {
+                Some(DocE::Spacing(b)) => *b = merge_spacings(a, *b),
+                Some(DocE::Group(_, inner)) if a == Spacing::Hardspace => {
+                    inner.insert(0, DocE::Spacing(Spacing::Hardspace));
                 }
                 Some(DocE::Group(..)) => {
-                    let Some(DocE::Group(kind, inner)) = queue.pop_front() else {
+                    let Some(DocE::Group(kind, inner)) = stack.pop() else {
                         unreachable!("checked above")
                     };
                     let (pre, body, post) = split_group(kind, inner);
                     if body.is_empty() {
-                        for element in post.into_iter().rev() {
-                            queue.push_front(element);
-                        }
-                        for element in pre.into_iter().rev() {
-                            queue.push_front(element);
-                        }
-                        queue.push_front(DocE::Spacing(a));
+                        stack.extend(post.into_iter().rev());
+                        stack.extend(pre.into_iter().rev());
+                        stack.push(DocE::Spacing(a));
                     } else {
-                        let mut head = vec![DocE::Spacing(a)];
-                        head.extend(pre);
-                        out.extend(fixup(head));
-                        out.push(DocE::Group(kind, body));
-                        for element in post.into_iter().rev() {
-                            queue.push_front(element);
+                        if pre.is_empty() {
+                            out.push(DocE::Spacing(a));
+                        } else {
+                            let mut head = Vec::with_capacity(pre.len() + 1);
+                            head.push(DocE::Spacing(a));
+                            head.extend(pre);
+                            out.extend(fixup(head));
                         }
+                        out.push(DocE::Group(kind, body));
+                        stack.extend(post.into_iter().rev());
                     }
                 }
                 _ => out.push(DocE::Spacing(a)),
@@ -380,48 +477,36 @@ pub fn fixup(doc: Doc) -> Doc {
                 level,
                 offset,
                 kind,
-                text,
+                mut text,
             } => {
-                if let Some(DocE::Text {
+                while let Some(DocE::Text {
                     kind: next_kind,
                     text: next_text,
                     ..
-                }) = queue.front()
+                }) = stack.last()
                     && *next_kind == kind
                 {
-                    let mut merged = text;
-                    merged.push_str(next_text);
-                    queue.pop_front();
-                    queue.push_front(DocE::Text {
-                        level,
-                        offset,
-                        kind,
-                        text: merged,
-                    });
-                } else {
-                    out.push(DocE::Text {
-                        level,
-                        offset,
-                        kind,
-                        text,
-                    });
+                    text.push_str(next_text);
+                    stack.pop();
                 }
+                out.push(DocE::Text {
+                    level,
+                    offset,
+                    kind,
+                    text,
+                });
             }
             DocE::Group(kind, inner) => {
                 let (pre, body, post) = split_group(kind, inner);
                 if body.is_empty() {
-                    for element in post.into_iter().rev() {
-                        queue.push_front(element);
-                    }
-                    for element in pre.into_iter().rev() {
-                        queue.push_front(element);
-                    }
+                    stack.extend(post.into_iter().rev());
+                    stack.extend(pre.into_iter().rev());
                 } else {
-                    out.extend(fixup(pre));
-                    out.push(DocE::Group(kind, body));
-                    for element in post.into_iter().rev() {
-                        queue.push_front(element);
+                    if !pre.is_empty() {
+                        out.extend(fixup(pre));
                     }
+                    out.push(DocE::Group(kind, body));
+                    stack.extend(post.into_iter().rev());
                 }
             }
         }
@@ -432,7 +517,7 @@ pub fn fixup(doc: Doc) -> Doc {
 /// Forces a document onto one line (nixfmt's `unexpandSpacing'`): flattens groups, turns
 /// `line`/`softline` into spaces and drops `line'`/`softline'`. `None` if it contains a
 /// hard line break or directive text, or if `limit` is given and the width exceeds it.
-pub fn unexpand_spacing_(limit: Option<usize>, doc: &Doc) -> Option<Doc> {
+pub fn unexpand_spacing_(limit: Option<usize>, doc: &[DocE]) -> Option<Doc> {
     let mut out = Vec::new();
     let mut remaining = limit.map(|x| x as isize);
     fn go(doc: &[DocE], out: &mut Doc, remaining: &mut Option<isize>) -> bool {
@@ -524,6 +609,39 @@ mod tests {
     }
 
     #[test]
+    fn fixup_in_place_handles_output_outgrowing_the_input() {
+        // One group becomes four elements while more input follows.
+        let doc = concat([
+            group(concat([
+                hardline(),
+                comment("# c"),
+                hardline(),
+                text("a"),
+                line(),
+                text("b"),
+            ])),
+            hardspace(),
+            text("x"),
+            group(concat([text("y"), hardline()])),
+            text("z"),
+        ]);
+        assert_eq!(
+            fixup(doc),
+            concat([
+                hardline(),
+                comment("# c"),
+                hardline(),
+                group(concat([text("a"), line(), text("b")])),
+                hardspace(),
+                text("x"),
+                group(text("y")),
+                hardline(),
+                text("z"),
+            ])
+        );
+    }
+
+    #[test]
     fn fixup_merges_texts_and_drops_empty_groups() {
         let doc = concat([
             text("a"),
@@ -536,20 +654,81 @@ mod tests {
     }
 
     #[test]
-    fn nest_and_offset_apply_to_every_text() {
-        let doc = nest(offset(3, group(text("x"))));
+    fn fixup_does_not_merge_texts_across_an_empty_group() {
+        let doc = concat([text("a"), group(Vec::new()), text("b")]);
+        assert_eq!(fixup(doc), concat([text("a"), text("b")]));
+    }
+
+    #[test]
+    fn fixup_moves_a_hardspace_into_the_following_group() {
+        // The hard space merges with the group's leading `line` and stays inside.
+        let doc = concat([hardspace(), group(concat([line(), text("a")]))]);
+        assert_eq!(fixup(doc), group(concat([line(), text("a")])));
+    }
+
+    #[test]
+    fn fixup_unwraps_a_group_of_one_group_of_the_same_kind() {
+        let doc = group(group(concat([text("a"), line(), text("b")])));
+        assert_eq!(fixup(doc), group(concat([text("a"), line(), text("b")])));
+    }
+
+    #[test]
+    fn the_builder_applies_nest_and_offset_to_every_text_inside() {
+        let doc = build(|b| {
+            b.nest(|b| {
+                b.offset(3, |b| {
+                    b.group(|b| b.text("x"));
+                })
+            });
+            b.text("y");
+        });
         assert_eq!(
             doc,
-            vec![DocE::Group(
-                GroupKind::Regular,
-                vec![DocE::Text {
-                    level: 1,
-                    offset: 3,
+            vec![
+                DocE::Group(
+                    GroupKind::Regular,
+                    vec![DocE::Text {
+                        level: 1,
+                        offset: 3,
+                        kind: TextKind::Regular,
+                        text: "x".into()
+                    }]
+                ),
+                DocE::Text {
+                    level: 0,
+                    offset: 0,
                     kind: TextKind::Regular,
-                    text: "x".into()
-                }]
-            )]
+                    text: "y".into()
+                }
+            ]
         );
+        assert_eq!(nest(text("x")), build(|b| b.nest(|b| b.text("x"))));
+    }
+
+    #[test]
+    fn the_builder_unexpands_and_unnests_what_it_pushed_since_a_mark() {
+        let mut b = DocBuilder::new();
+        b.text("f");
+        let mark = b.mark();
+        b.nest(|b| {
+            b.group(|b| {
+                b.text("a");
+                b.line();
+                b.text("b");
+            })
+        });
+        assert!(!b.unexpand_since(mark, Some(2)));
+        assert!(b.unexpand_since(mark, None));
+        b.unnest_since(mark);
+        assert_eq!(
+            b.finish(),
+            concat([text("f"), text("a"), hardspace(), text("b")])
+        );
+        assert!(!build(|b| b.text("a")).is_empty());
+        let mut b = DocBuilder::new();
+        assert!(!b.has_disable_marker());
+        b.disable_marker();
+        assert!(b.has_disable_marker());
     }
 
     #[test]

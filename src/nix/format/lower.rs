@@ -6,10 +6,13 @@
 //! and the pending leading trivia of the next lexeme. The walk visits lexemes in source
 //! order, so the pending trivia flows like nixfmt's parser state.
 
-use rnix::{SyntaxElement, SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken};
+mod green;
 
+use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
+
+use self::green::{El, Node, Tok};
 use super::ast::*;
-use super::trivia::{self, DirectiveState, Positions};
+use super::trivia::{self, DirectiveState, Lines};
 
 /// A construct nixfmt rejects (rnix accepts more), or an unexpected tree shape.
 #[derive(Debug)]
@@ -22,20 +25,11 @@ pub struct LowerError {
 
 type Result<T> = std::result::Result<T, LowerError>;
 
-fn error<T>(message: &str, node: &SyntaxNode) -> Result<T> {
-    let range = node.text_range();
+fn error<T>(message: &str, node: Node<'_>) -> Result<T> {
     Err(LowerError {
         message: message.to_string(),
-        range: usize::from(range.start())..usize::from(range.end()),
+        range: node.range(),
     })
-}
-
-fn start(element: &SyntaxElement) -> usize {
-    usize::from(element.text_range().start())
-}
-
-fn end(element: &SyntaxElement) -> usize {
-    usize::from(element.text_range().end())
 }
 
 /// Maximum nesting of expressions the lowering (and the printer after it) accepts.
@@ -43,72 +37,58 @@ pub const MAX_DEPTH: usize = 5000;
 
 struct Lower<'a> {
     source: &'a str,
-    positions: Positions<'a>,
+    lines: Lines<'a>,
     pending: Trivia,
     strict: bool,
     directives: DirectiveState,
     depth: usize,
 }
 
-/// The significant children of an expression node, with typed accessors.
-struct Parts {
-    node: SyntaxNode,
-    elements: Vec<SyntaxElement>,
+/// The significant children of an expression node, with typed accessors. Each accessor
+/// walks the (few) children again instead of collecting them.
+#[derive(Clone, Copy)]
+struct Parts<'g> {
+    node: Node<'g>,
 }
 
-impl Parts {
-    fn new(node: &SyntaxNode) -> Self {
-        Parts {
-            node: node.clone(),
-            elements: children(node),
-        }
+impl<'g> Parts<'g> {
+    fn new(node: Node<'g>) -> Self {
+        Parts { node }
     }
 
     fn malformed(&self, what: String) -> LowerError {
-        let range = self.node.text_range();
         LowerError {
             message: what,
-            range: usize::from(range.start())..usize::from(range.end()),
+            range: self.node.range(),
         }
     }
 
     /// The `index`-th child node.
-    fn node(&self, index: usize) -> Result<SyntaxNode> {
-        self.elements
-            .iter()
-            .filter_map(|p| p.as_node())
+    fn node(&self, index: usize) -> Result<Node<'g>> {
+        self.node
+            .nodes()
             .nth(index)
-            .cloned()
             .ok_or_else(|| self.malformed("malformed expression".into()))
     }
 
     /// The first child token of a kind.
-    fn token(&self, kind: SyntaxKind) -> Result<SyntaxElement> {
-        self.elements
-            .iter()
+    fn token(&self, kind: SyntaxKind) -> Result<El<'g>> {
+        self.iter()
             .find(|p| p.kind() == kind)
-            .cloned()
             .ok_or_else(|| self.malformed(format!("missing {kind:?}")))
     }
 
-    fn iter(&self) -> std::slice::Iter<'_, SyntaxElement> {
-        self.elements.iter()
+    fn iter(&self) -> impl Iterator<Item = El<'g>> + use<'g> {
+        self.node.parts()
     }
 
-    fn first(&self) -> Option<&SyntaxElement> {
-        self.elements.first()
+    fn first(&self) -> Option<El<'g>> {
+        self.iter().next()
     }
 
     fn len(&self) -> usize {
-        self.elements.len()
+        self.iter().count()
     }
-}
-
-/// Significant children (nodes and non-trivia tokens) of a node.
-fn children(node: &SyntaxNode) -> Vec<SyntaxElement> {
-    node.children_with_tokens()
-        .filter(|c| !matches!(c.kind(), TOKEN_WHITESPACE | TOKEN_COMMENT))
-        .collect()
 }
 
 fn symbol(kind: SyntaxKind) -> &'static str {
@@ -280,11 +260,11 @@ fn convert_indented_escapes(text: &str) -> String {
 }
 
 impl<'a> Lower<'a> {
-    fn line(&self, offset: usize) -> usize {
+    fn line(&mut self, offset: usize) -> usize {
         if self.strict {
             1
         } else {
-            self.positions.line(offset)
+            self.lines.line(offset)
         }
     }
 
@@ -292,60 +272,61 @@ impl<'a> Lower<'a> {
         std::mem::take(&mut self.pending)
     }
 
-    /// Finishes a lexeme spanning `start..end`: reads the trivia after it.
-    fn finish<T>(&mut self, pre: Trivia, start: usize, end: usize, value: T) -> Ann<T> {
-        let (items, next) = trivia::lex(self.source, end, &self.positions);
-        // The next lexeme's column only matters for a lone trailing line comment.
-        let next_column = match items.first() {
-            Some(trivia::RawTrivium::LineComment(..)) => self.positions.column(next),
-            _ => 0,
+    /// Finishes a lexeme that started on `line` and ends at `end`: reads the trivia after
+    /// it.
+    fn finish<T>(&mut self, pre: Trivia, line: usize, end: usize, value: T) -> Ann<T> {
+        let (items, next) = trivia::lex(self.source, end);
+        let trail = if items.is_empty() {
+            None
+        } else {
+            // The next lexeme's column only matters for a lone trailing line comment.
+            let next_column = match items.first() {
+                Some(trivia::RawTrivium::LineComment(..)) => trivia::column(self.source, next),
+                _ => 0,
+            };
+            let (trail, leading) =
+                trivia::split(self.source, &mut self.directives, &items, next_column);
+            self.pending.extend(leading);
+            trail
         };
-        let (trail, leading) =
-            trivia::split(self.source, &mut self.directives, &items, next_column);
-        self.pending.extend(leading);
         Ann {
             pre,
-            line: self.line(start),
+            line,
             value,
             trail,
         }
     }
 
-    fn leaf_token(&mut self, token: &SyntaxToken) -> Leaf {
-        let range = token.text_range();
+    fn leaf_token(&mut self, token: Tok<'a>) -> Leaf {
+        let text = token.text();
         let value = match token.kind() {
-            TOKEN_IDENT | TOKEN_CUR_POS => Token::Identifier(token.text().to_string()),
-            TOKEN_INTEGER => Token::Integer(token.text().to_string()),
-            TOKEN_FLOAT => Token::Float(token.text().to_string()),
-            TOKEN_PATH_SEARCH => Token::EnvPath(token.text().to_string()),
-            TOKEN_OR if false => Token::Identifier("or".to_string()),
+            TOKEN_IDENT | TOKEN_CUR_POS => Token::Identifier(text.into()),
+            TOKEN_INTEGER => Token::Integer(text.into()),
+            TOKEN_FLOAT => Token::Float(text.into()),
+            TOKEN_PATH_SEARCH => Token::EnvPath(text.into()),
             kind => Token::Symbol(symbol(kind)),
         };
         let pre = self.take_pending();
-        self.finish(
-            pre,
-            usize::from(range.start()),
-            usize::from(range.end()),
-            value,
-        )
+        let line = self.line(token.start());
+        self.finish(pre, line, token.end(), value)
     }
 
-    fn leaf(&mut self, element: &SyntaxElement) -> Result<Leaf> {
+    fn leaf(&mut self, element: El<'a>) -> Result<Leaf> {
         match element {
-            SyntaxElement::Token(token) => Ok(self.leaf_token(token)),
-            SyntaxElement::Node(node) => match node.kind() {
+            El::Token(token) => Ok(self.leaf_token(token)),
+            El::Node(node) => match node.kind() {
                 NODE_IDENT | NODE_CUR_POS => {
                     let token = node.first_token().ok_or_else(|| LowerError {
                         message: "empty identifier".into(),
-                        range: start(element)..end(element),
+                        range: node.range(),
                     })?;
-                    let range = token.text_range();
                     let pre = self.take_pending();
+                    let line = self.line(token.start());
                     Ok(self.finish(
                         pre,
-                        usize::from(range.start()),
-                        usize::from(range.end()),
-                        Token::Identifier(token.text().to_string()),
+                        line,
+                        token.end(),
+                        Token::Identifier(token.text().into()),
                     ))
                 }
                 _ => error("expected a token", node),
@@ -354,12 +335,9 @@ impl<'a> Lower<'a> {
     }
 
     /// `${ … }` (interpolation node): a fresh trivia context.
-    fn whole_inner(&mut self, node: &SyntaxNode) -> Result<Whole> {
-        let parts = children(node);
-        let (Some(open), Some(expr)) = (
-            parts.first(),
-            parts.iter().find_map(|c| c.as_node().cloned()),
-        ) else {
+    fn whole_inner(&mut self, node: Node<'a>) -> Result<Whole> {
+        let parts = Parts::new(node);
+        let (Some(open), Some(expr)) = (parts.first(), parts.iter().find_map(El::as_node)) else {
             return error("malformed interpolation", node);
         };
         let saved = self.take_pending();
@@ -368,10 +346,12 @@ impl<'a> Lower<'a> {
         let saved_strict = std::mem::replace(&mut self.strict, false);
         let before = self.directives.pending_disable;
         let outer_cuts = self.directives.cut_interpolations;
-        let (items, _) = trivia::lex(self.source, end(open), &self.positions);
-        let leading = trivia::convert_leading(self.source, &mut self.directives, &items);
-        self.pending.extend(leading);
-        let expr = self.expr(&expr)?;
+        let (items, _) = trivia::lex(self.source, open.end());
+        if !items.is_empty() {
+            let leading = trivia::convert_leading(self.source, &mut self.directives, &items);
+            self.pending.extend(leading);
+        }
+        let expr = self.expr(expr)?;
         let final_trivia = self.take_pending();
         let after = self.directives.pending_disable;
         self.directives.cut_interpolations = outer_cuts + usize::from(before != after);
@@ -384,22 +364,19 @@ impl<'a> Lower<'a> {
     }
 
     /// Raw string parts (text and interpolations) between the delimiters.
-    fn string_parts(&mut self, node: &SyntaxNode) -> Result<Vec<StringPart>> {
+    fn string_parts(&mut self, node: Node<'a>) -> Result<Vec<StringPart>> {
         let mut parts = Vec::new();
-        for child in children(node) {
-            match &child {
-                SyntaxElement::Token(token) if token.kind() == TOKEN_STRING_CONTENT => {
-                    parts.push(StringPart::Text(token.text().to_string()))
-                }
-                SyntaxElement::Token(token)
+        for child in node.parts() {
+            match child {
+                El::Token(token)
                     if matches!(
                         token.kind(),
-                        TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
+                        TOKEN_STRING_CONTENT | TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
                     ) =>
                 {
                     parts.push(StringPart::Text(token.text().to_string()))
                 }
-                SyntaxElement::Node(inner) if inner.kind() == NODE_INTERPOL => {
+                El::Node(inner) if inner.kind() == NODE_INTERPOL => {
                     let whole = self.whole_inner(inner)?;
                     parts.push(StringPart::Interpolation(Box::new(whole)));
                 }
@@ -409,40 +386,30 @@ impl<'a> Lower<'a> {
         Ok(parts)
     }
 
-    fn is_indented(node: &SyntaxNode) -> bool {
+    fn is_indented(node: Node<'_>) -> bool {
         node.first_token().is_some_and(|t| t.text() == "''")
     }
 
     /// A `"…"` string as used in attribute names (never converted).
-    fn simple_string(&mut self, node: &SyntaxNode) -> Result<NixString> {
+    fn simple_string(&mut self, node: Node<'a>) -> Result<NixString> {
         let pre = self.take_pending();
+        let line = self.line(node.start());
         let parts = self.string_parts(node)?;
-        let range = node.text_range();
         let lines = split_lines(parts);
-        Ok(self.finish(
-            pre,
-            usize::from(range.start()),
-            usize::from(range.end()),
-            lines,
-        ))
+        Ok(self.finish(pre, line, node.end(), lines))
     }
 
-    fn string(&mut self, node: &SyntaxNode) -> Result<Term> {
+    fn string(&mut self, node: Node<'a>) -> Result<Term> {
         if !Self::is_indented(node) {
             return Ok(Term::SimpleString(self.simple_string(node)?));
         }
         let pre = self.take_pending();
+        let line = self.line(node.start());
         let cuts_before = self.directives.cut_interpolations;
         let parts = self.string_parts(node)?;
         let cut = self.directives.cut_interpolations != cuts_before;
-        let range = node.text_range();
         let (indentation, lines) = fix_indented_string(split_lines(parts));
-        let ann = self.finish(
-            pre,
-            usize::from(range.start()),
-            usize::from(range.end()),
-            lines,
-        );
+        let ann = self.finish(pre, line, node.end(), lines);
         let convertible = !cut
             && ann.value.len() <= 1
             && ann.value.iter().flatten().all(|part| match part {
@@ -477,30 +444,20 @@ impl<'a> Lower<'a> {
         Ok(Term::IndentedString(cut.then_some(indentation), ann))
     }
 
-    fn path(&mut self, node: &SyntaxNode) -> Result<Term> {
+    fn path(&mut self, node: Node<'a>) -> Result<Term> {
         let pre = self.take_pending();
-        let first = children(node);
-        if let Some(SyntaxElement::Node(n)) = first.first()
+        if let Some(El::Node(n)) = node.parts().next()
             && n.kind() == NODE_INTERPOL
         {
             return error("a path cannot start with an interpolation", node);
         }
+        let line = self.line(node.start());
         let parts = normalize_line(self.string_parts(node)?);
-        let range = node.text_range();
-        Ok(Term::Path(self.finish(
-            pre,
-            usize::from(range.start()),
-            usize::from(range.end()),
-            parts,
-        )))
+        Ok(Term::Path(self.finish(pre, line, node.end(), parts)))
     }
 
-    fn simple_selector(
-        &mut self,
-        element: &SyntaxElement,
-        in_inherit: bool,
-    ) -> Result<SimpleSelector> {
-        let Some(node) = element.as_node() else {
+    fn simple_selector(&mut self, element: El<'a>, in_inherit: bool) -> Result<SimpleSelector> {
+        let El::Node(node) = element else {
             return Ok(SimpleSelector::Id(self.leaf(element)?));
         };
         match node.kind() {
@@ -513,12 +470,13 @@ impl<'a> Lower<'a> {
             }
             NODE_DYNAMIC => {
                 if in_inherit {
-                    let inner = children(node);
-                    let ok = inner
-                        .iter()
-                        .filter_map(|c| c.as_node())
-                        .any(|n| n.kind() == NODE_STRING && !Self::is_indented(n))
-                        && inner.iter().filter(|c| c.as_node().is_some()).count() == 1;
+                    let mut inner = node.nodes();
+                    let ok = match (inner.next(), inner.next()) {
+                        (Some(only), None) => {
+                            only.kind() == NODE_STRING && !Self::is_indented(only)
+                        }
+                        _ => false,
+                    };
                     if !ok {
                         return error(
                             "only `${\"string\"}` interpolations are allowed in inherit",
@@ -527,12 +485,12 @@ impl<'a> Lower<'a> {
                     }
                 }
                 let pre = self.take_pending();
+                let line = self.line(node.start());
                 let whole = self.whole_inner(node)?;
-                let range = node.text_range();
                 Ok(SimpleSelector::Interpol(self.finish(
                     pre,
-                    usize::from(range.start()),
-                    usize::from(range.end()),
+                    line,
+                    node.end(),
                     StringPart::Interpolation(Box::new(whole)),
                 )))
             }
@@ -540,14 +498,14 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// An attrpath: `first_dot` says whether the first selector carries a dot (selections).
-    fn selectors(&mut self, node: &SyntaxNode, mut dot: Option<Leaf>) -> Result<Vec<Selector>> {
+    /// An attrpath: `dot` is the dot before the first selector (selections).
+    fn selectors(&mut self, node: Node<'a>, mut dot: Option<Leaf>) -> Result<Vec<Selector>> {
         let mut out = Vec::new();
-        for child in children(node) {
+        for child in node.parts() {
             if child.kind() == TOKEN_DOT {
-                dot = Some(self.leaf(&child)?);
+                dot = Some(self.leaf(child)?);
             } else {
-                let selector = self.simple_selector(&child, false)?;
+                let selector = self.simple_selector(child, false)?;
                 out.push(Selector {
                     dot: dot.take(),
                     selector,
@@ -557,7 +515,7 @@ impl<'a> Lower<'a> {
         Ok(out)
     }
 
-    fn term(&mut self, node: &SyntaxNode) -> Result<Term> {
+    fn term(&mut self, node: Node<'a>) -> Result<Term> {
         match self.expr(node)? {
             Expr::Term(term) => Ok(term),
             _ => error("expected a term", node),
@@ -566,17 +524,15 @@ impl<'a> Lower<'a> {
 
     fn items<T>(
         &mut self,
-        elements: &[SyntaxElement],
-        mut convert: impl FnMut(&mut Self, &SyntaxNode) -> Result<T>,
+        nodes: impl IntoIterator<Item = Node<'a>>,
+        mut convert: impl FnMut(&mut Self, Node<'a>) -> Result<T>,
     ) -> Result<Items<T>> {
         let mut items = Vec::new();
-        for element in elements {
-            if let Some(node) = element.as_node() {
-                if !self.pending.is_empty() {
-                    items.push(Item::Comments(self.take_pending()));
-                }
-                items.push(Item::Item(convert(self, node)?));
+        for node in nodes {
+            if !self.pending.is_empty() {
+                items.push(Item::Comments(self.take_pending()));
             }
+            items.push(Item::Item(convert(self, node)?));
         }
         if !self.pending.is_empty() {
             items.push(Item::Comments(self.take_pending()));
@@ -584,16 +540,12 @@ impl<'a> Lower<'a> {
         Ok(items)
     }
 
-    fn binder(&mut self, node: &SyntaxNode) -> Result<Binder> {
-        let parts = children(node);
+    fn binder(&mut self, node: Node<'a>) -> Result<Binder> {
+        let mut parts = node.parts();
         match node.kind() {
             NODE_ATTRPATH_VALUE => {
-                let (
-                    Some(SyntaxElement::Node(path)),
-                    Some(assign),
-                    Some(SyntaxElement::Node(value)),
-                    Some(semicolon),
-                ) = (parts.first(), parts.get(1), parts.get(2), parts.get(3))
+                let (Some(El::Node(path)), Some(assign), Some(El::Node(value)), Some(semicolon)) =
+                    (parts.next(), parts.next(), parts.next(), parts.next())
                 else {
                     return error("malformed binding", node);
                 };
@@ -604,19 +556,19 @@ impl<'a> Lower<'a> {
                 Ok(Binder::Assignment(selectors, assign, value, semicolon))
             }
             NODE_INHERIT => {
-                let Some(first) = parts.first() else {
+                let Some(first) = parts.next() else {
                     return error("malformed inherit", node);
                 };
                 let inherit = self.leaf(first)?;
                 let mut from = None;
                 let mut names = Vec::new();
                 let mut semicolon = None;
-                for part in &parts[1..] {
+                for part in parts {
                     match part {
-                        SyntaxElement::Node(n) if n.kind() == NODE_INHERIT_FROM => {
-                            let inner = children(n);
-                            let (Some(open), Some(SyntaxElement::Node(e)), Some(close)) =
-                                (inner.first(), inner.get(1), inner.get(2))
+                        El::Node(n) if n.kind() == NODE_INHERIT_FROM => {
+                            let mut inner = n.parts();
+                            let (Some(open), Some(El::Node(e)), Some(close)) =
+                                (inner.next(), inner.next(), inner.next())
                             else {
                                 return error("malformed inherit source", n);
                             };
@@ -625,7 +577,7 @@ impl<'a> Lower<'a> {
                             let close = self.leaf(close)?;
                             from = Some(Term::Parenthesized(open, Box::new(e), close));
                         }
-                        SyntaxElement::Token(t) if t.kind() == TOKEN_SEMICOLON => {
+                        El::Token(t) if t.kind() == TOKEN_SEMICOLON => {
                             semicolon = Some(self.leaf(part)?);
                         }
                         _ => names.push(self.simple_selector(part, true)?),
@@ -640,47 +592,51 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn parameter(&mut self, node: &SyntaxNode) -> Result<Parameter> {
+    /// `name @` or `@ name` of a pattern, in source order.
+    fn pat_bind(&mut self, bind: Node<'a>) -> Result<(Leaf, Leaf)> {
+        let mut inner = bind.parts();
+        let (Some(first), Some(second)) = (inner.next(), inner.next()) else {
+            return error("malformed @ pattern", bind);
+        };
+        let first = self.leaf(first)?;
+        let second = self.leaf(second)?;
+        Ok((first, second))
+    }
+
+    fn parameter(&mut self, node: Node<'a>) -> Result<Parameter> {
         match node.kind() {
             NODE_IDENT_PARAM => {
-                let Some(ident) = children(node).into_iter().next() else {
+                let Some(ident) = node.parts().next() else {
                     return error("malformed parameter", node);
                 };
-                Ok(Parameter::Id(self.leaf(&ident)?))
+                Ok(Parameter::Id(self.leaf(ident)?))
             }
             NODE_PATTERN => {
-                let parts = children(node);
+                let mut parts = node.parts().peekable();
                 let mut before: Option<(Leaf, Leaf)> = None;
-                let mut index = 0;
-                if let Some(SyntaxElement::Node(bind)) = parts.first()
+                if let Some(El::Node(bind)) = parts.peek().copied()
                     && bind.kind() == NODE_PAT_BIND
                 {
-                    let inner = children(bind);
-                    let (Some(name), Some(at)) = (inner.first(), inner.get(1)) else {
-                        return error("malformed @ pattern", bind);
-                    };
-                    let name = self.leaf(name)?;
-                    let at = self.leaf(at)?;
-                    before = Some((name, at));
-                    index = 1;
+                    before = Some(self.pat_bind(bind)?);
+                    parts.next();
                 }
-                let Some(open) = parts.get(index) else {
+                let Some(open) = parts.next() else {
                     return error("malformed pattern", node);
                 };
                 let open = self.leaf(open)?;
                 let mut attrs: Vec<ParamAttr> = Vec::new();
                 let mut close = None;
                 let mut after = None;
-                for part in &parts[index + 1..] {
+                for part in parts {
                     match part {
-                        SyntaxElement::Node(entry) if entry.kind() == NODE_PAT_ENTRY => {
-                            let inner = children(entry);
-                            let Some(name) = inner.first() else {
+                        El::Node(entry) if entry.kind() == NODE_PAT_ENTRY => {
+                            let mut inner = entry.parts();
+                            let Some(name) = inner.next() else {
                                 return error("malformed pattern entry", entry);
                             };
                             let name = self.leaf(name)?;
-                            let default = match (inner.get(1), inner.get(2)) {
-                                (Some(question), Some(SyntaxElement::Node(value))) => {
+                            let default = match (inner.next(), inner.next()) {
+                                (Some(question), Some(El::Node(value))) => {
                                     let question = self.leaf(question)?;
                                     Some((question, Box::new(self.expr(value)?)))
                                 }
@@ -688,26 +644,20 @@ impl<'a> Lower<'a> {
                             };
                             attrs.push(ParamAttr::Attr(name, default, None));
                         }
-                        SyntaxElement::Token(t) if t.kind() == TOKEN_COMMA => {
+                        El::Token(t) if t.kind() == TOKEN_COMMA => {
                             let comma = self.leaf(part)?;
                             if let Some(ParamAttr::Attr(_, _, slot)) = attrs.last_mut() {
                                 *slot = Some(comma);
                             }
                         }
-                        SyntaxElement::Token(t) if t.kind() == TOKEN_ELLIPSIS => {
+                        El::Token(t) if t.kind() == TOKEN_ELLIPSIS => {
                             attrs.push(ParamAttr::Ellipsis(self.leaf(part)?));
                         }
-                        SyntaxElement::Token(t) if t.kind() == TOKEN_R_BRACE => {
+                        El::Token(t) if t.kind() == TOKEN_R_BRACE => {
                             close = Some(self.leaf(part)?);
                         }
-                        SyntaxElement::Node(bind) if bind.kind() == NODE_PAT_BIND => {
-                            let inner = children(bind);
-                            let (Some(at), Some(name)) = (inner.first(), inner.get(1)) else {
-                                return error("malformed @ pattern", bind);
-                            };
-                            let at = self.leaf(at)?;
-                            let name = self.leaf(name)?;
-                            after = Some((at, name));
+                        El::Node(bind) if bind.kind() == NODE_PAT_BIND => {
+                            after = Some(self.pat_bind(bind)?);
                         }
                         _ => return error("unexpected element in pattern", node),
                     }
@@ -730,12 +680,12 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn expr(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn expr(&mut self, node: Node<'a>) -> Result<Expr> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(LowerError {
                 message: format!("nesting too deep to format (more than {MAX_DEPTH} levels)"),
-                range: usize::from(node.text_range().start())..usize::from(node.text_range().end()),
+                range: node.range(),
             });
         }
         let result = self.expr_inner(node);
@@ -743,7 +693,7 @@ impl<'a> Lower<'a> {
         result
     }
 
-    fn expr_inner(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn expr_inner(&mut self, node: Node<'a>) -> Result<Expr> {
         match node.kind() {
             NODE_ROOT => self.lower_node_root(node),
             NODE_PAREN => self.lower_node_paren(node),
@@ -769,17 +719,17 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_root(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_root(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        self.expr(&parts.node(0)?)
+        self.expr(parts.node(0)?)
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_paren(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_paren(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let open = self.leaf(&parts.token(TOKEN_L_PAREN)?)?;
-        let inner = self.expr(&parts.node(0)?)?;
-        let close = self.leaf(&parts.token(TOKEN_R_PAREN)?)?;
+        let open = self.leaf(parts.token(TOKEN_L_PAREN)?)?;
+        let inner = self.expr(parts.node(0)?)?;
+        let close = self.leaf(parts.token(TOKEN_R_PAREN)?)?;
         Ok(Expr::Term(Term::Parenthesized(
             open,
             Box::new(inner),
@@ -788,26 +738,24 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_ident(&mut self, node: &SyntaxNode) -> Result<Expr> {
-        Ok(Expr::Term(Term::Token(
-            self.leaf(&SyntaxElement::Node(node.clone()))?,
-        )))
+    fn lower_node_ident(&mut self, node: Node<'a>) -> Result<Expr> {
+        Ok(Expr::Term(Term::Token(self.leaf(El::Node(node))?)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_literal(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_literal(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let Some(SyntaxElement::Token(token)) = parts.first() else {
+        let Some(El::Token(token)) = parts.first() else {
             return error("malformed literal", node);
         };
         Ok(if token.kind() == TOKEN_URI {
             let pre = self.take_pending();
-            let range = token.text_range();
+            let line = self.line(token.start());
             let value = vec![vec![StringPart::Text(token.text().to_string())]];
             Expr::Term(Term::SimpleString(self.finish(
                 pre,
-                usize::from(range.start()),
-                usize::from(range.end()),
+                line,
+                token.end(),
                 value,
             )))
         } else {
@@ -816,9 +764,9 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_path_search(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_path_search(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let Some(SyntaxElement::Token(token)) = parts.first() else {
+        let Some(El::Token(token)) = parts.first() else {
             return error("malformed path", node);
         };
         if parts.len() > 1 {
@@ -828,58 +776,54 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_path_abs(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_path_abs(&mut self, node: Node<'a>) -> Result<Expr> {
         Ok(Expr::Term(self.path(node)?))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_string(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_string(&mut self, node: Node<'a>) -> Result<Expr> {
         Ok(Expr::Term(self.string(node)?))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_list(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_list(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let open = self.leaf(&parts.token(TOKEN_L_BRACK)?)?;
-        let mut inner: Vec<SyntaxElement> = Vec::new();
-        for part in parts.iter().filter_map(|p| p.as_node()) {
+        let open = self.leaf(parts.token(TOKEN_L_BRACK)?)?;
+        let mut inner: Vec<Node<'a>> = Vec::new();
+        for part in node.nodes() {
             flatten_or_items(part, &mut inner);
         }
-        let items = self.items(&inner, |this, n| this.term(n))?;
-        let close = self.leaf(&parts.token(TOKEN_R_BRACK)?)?;
+        let items = self.items(inner, |this, n| this.term(n))?;
+        let close = self.leaf(parts.token(TOKEN_R_BRACK)?)?;
         Ok(Expr::Term(Term::List(open, items, close)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_attr_set(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_attr_set(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
         let keyword = match parts.first() {
             Some(first) if matches!(first.kind(), TOKEN_REC | TOKEN_LET) => Some(self.leaf(first)?),
             _ => None,
         };
-        let open = self.leaf(&parts.token(TOKEN_L_BRACE)?)?;
-        let inner: Vec<SyntaxElement> = parts
-            .iter()
-            .filter(|p| p.as_node().is_some())
-            .cloned()
-            .collect();
-        let items = self.items(&inner, |this, n| this.binder(n))?;
-        let close = self.leaf(&parts.token(TOKEN_R_BRACE)?)?;
+        let open = self.leaf(parts.token(TOKEN_L_BRACE)?)?;
+        let items = self.items(node.nodes(), |this, n| this.binder(n))?;
+        let close = self.leaf(parts.token(TOKEN_R_BRACE)?)?;
         Ok(Expr::Term(Term::Set(keyword, open, items, close)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_select(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_select(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let base = self.term(&parts.node(0)?)?;
-        let dot = self.leaf(&parts.token(TOKEN_DOT)?)?;
-        let selectors = self.selectors(&parts.node(1)?, Some(dot))?;
-        let default = if parts.iter().any(|p| p.kind() == TOKEN_OR) {
-            let or = self.leaf(&parts.token(TOKEN_OR)?)?;
-            let value = self.term(&parts.node(2)?)?;
-            Some((or, Box::new(value)))
-        } else {
-            None
+        let base = self.term(parts.node(0)?)?;
+        let dot = self.leaf(parts.token(TOKEN_DOT)?)?;
+        let selectors = self.selectors(parts.node(1)?, Some(dot))?;
+        let default = match parts.iter().find(|p| p.kind() == TOKEN_OR) {
+            Some(or) => {
+                let or = self.leaf(or)?;
+                let value = self.term(parts.node(2)?)?;
+                Some((or, Box::new(value)))
+            }
+            None => None,
         };
         Ok(Expr::Term(Term::Selection(
             Box::new(base),
@@ -889,22 +833,22 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_apply(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_apply(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let function = self.expr(&parts.node(0)?)?;
-        let argument = self.expr(&parts.node(1)?)?;
+        let function = self.expr(parts.node(0)?)?;
+        let argument = self.expr(parts.node(1)?)?;
         Ok(apply(function, argument))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_bin_op(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_bin_op(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let left = self.expr(&parts.node(0)?)?;
+        let left = self.expr(parts.node(0)?)?;
         let Some(op) = parts.iter().find(|p| p.as_token().is_some()) else {
             return error("missing operator", node);
         };
         let op = self.leaf(op)?;
-        let right = self.expr(&parts.node(1)?)?;
+        let right = self.expr(parts.node(1)?)?;
         Ok(match left {
             Expr::Operation(one, op1, two)
                 if op1.value == Token::Symbol("+") && op.value == Token::Symbol("+") =>
@@ -920,14 +864,14 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_unary_op(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_unary_op(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
         let Some(op) = parts.first() else {
             return error("malformed unary operation", node);
         };
         let is_not = op.kind() == TOKEN_INVERT;
         let op = self.leaf(op)?;
-        let inner = self.expr(&parts.node(0)?)?;
+        let inner = self.expr(parts.node(0)?)?;
         Ok(if is_not {
             Expr::Inversion(op, Box::new(inner))
         } else {
@@ -936,40 +880,40 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_has_attr(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_has_attr(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let inner = self.expr(&parts.node(0)?)?;
-        let question = self.leaf(&parts.token(TOKEN_QUESTION)?)?;
-        let selectors = self.selectors(&parts.node(1)?, None)?;
+        let inner = self.expr(parts.node(0)?)?;
+        let question = self.leaf(parts.token(TOKEN_QUESTION)?)?;
+        let selectors = self.selectors(parts.node(1)?, None)?;
         Ok(Expr::MemberCheck(Box::new(inner), question, selectors))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_lambda(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_lambda(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let parameter = self.parameter(&parts.node(0)?)?;
-        let colon = self.leaf(&parts.token(TOKEN_COLON)?)?;
-        let body = self.expr(&parts.node(1)?)?;
+        let parameter = self.parameter(parts.node(0)?)?;
+        let colon = self.leaf(parts.token(TOKEN_COLON)?)?;
+        let body = self.expr(parts.node(1)?)?;
         Ok(Expr::Abstraction(parameter, colon, Box::new(body)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_with(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_with(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let with = self.leaf(&parts.token(TOKEN_WITH)?)?;
-        let scope = self.expr(&parts.node(0)?)?;
-        let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
-        let body = self.expr(&parts.node(1)?)?;
+        let with = self.leaf(parts.token(TOKEN_WITH)?)?;
+        let scope = self.expr(parts.node(0)?)?;
+        let semicolon = self.leaf(parts.token(TOKEN_SEMICOLON)?)?;
+        let body = self.expr(parts.node(1)?)?;
         Ok(Expr::With(with, Box::new(scope), semicolon, Box::new(body)))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_assert(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_assert(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let assert = self.leaf(&parts.token(TOKEN_ASSERT)?)?;
-        let condition = self.expr(&parts.node(0)?)?;
-        let semicolon = self.leaf(&parts.token(TOKEN_SEMICOLON)?)?;
-        let body = self.expr(&parts.node(1)?)?;
+        let assert = self.leaf(parts.token(TOKEN_ASSERT)?)?;
+        let condition = self.expr(parts.node(0)?)?;
+        let semicolon = self.leaf(parts.token(TOKEN_SEMICOLON)?)?;
+        let body = self.expr(parts.node(1)?)?;
         Ok(Expr::Assert(
             assert,
             Box::new(condition),
@@ -979,14 +923,14 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_if_else(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_if_else(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let if_ = self.leaf(&parts.token(TOKEN_IF)?)?;
-        let condition = self.expr(&parts.node(0)?)?;
-        let then = self.leaf(&parts.token(TOKEN_THEN)?)?;
-        let yes = self.expr(&parts.node(1)?)?;
-        let else_ = self.leaf(&parts.token(TOKEN_ELSE)?)?;
-        let no = self.expr(&parts.node(2)?)?;
+        let if_ = self.leaf(parts.token(TOKEN_IF)?)?;
+        let condition = self.expr(parts.node(0)?)?;
+        let then = self.leaf(parts.token(TOKEN_THEN)?)?;
+        let yes = self.expr(parts.node(1)?)?;
+        let else_ = self.leaf(parts.token(TOKEN_ELSE)?)?;
+        let no = self.expr(parts.node(2)?)?;
         Ok(Expr::If(
             if_,
             Box::new(condition),
@@ -998,22 +942,15 @@ impl<'a> Lower<'a> {
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
-    fn lower_node_let_in(&mut self, node: &SyntaxNode) -> Result<Expr> {
+    fn lower_node_let_in(&mut self, node: Node<'a>) -> Result<Expr> {
         let parts = Parts::new(node);
-        let let_ = self.leaf(&parts.token(TOKEN_LET)?)?;
-        let nodes: Vec<SyntaxElement> = parts
-            .iter()
-            .filter(|p| p.as_node().is_some())
-            .cloned()
-            .collect();
-        let Some((body, bindings)) = nodes.split_last() else {
+        let let_ = self.leaf(parts.token(TOKEN_LET)?)?;
+        let count = node.nodes().count();
+        let Some(body) = node.nodes().last() else {
             return error("malformed let", node);
         };
-        let items = self.items(bindings, |this, n| this.binder(n))?;
-        let in_ = self.leaf(&parts.token(TOKEN_IN)?)?;
-        let Some(body) = body.as_node() else {
-            return error("malformed let", node);
-        };
+        let items = self.items(node.nodes().take(count - 1), |this, n| this.binder(n))?;
+        let in_ = self.leaf(parts.token(TOKEN_IN)?)?;
         let body = self.expr(body)?;
         Ok(Expr::Let(let_, items, in_, Box::new(body)))
     }
@@ -1022,16 +959,18 @@ impl<'a> Lower<'a> {
 /// List items: rnix parses `[ a or b ]` as the items `(a or)` and `b` (an application of
 /// the identifier `or`), nixfmt as three items `a`, `or`, `b`. An application can only be
 /// a list item in that case, so flatten it back.
-fn flatten_or_items(node: &SyntaxNode, out: &mut Vec<SyntaxElement>) {
+fn flatten_or_items<'g>(node: Node<'g>, out: &mut Vec<Node<'g>>) {
     if node.kind() == NODE_APPLY {
-        let children: Vec<SyntaxNode> = node.children().collect();
-        if let [function, argument] = children.as_slice() {
+        let mut children = node.nodes();
+        if let (Some(function), Some(argument), None) =
+            (children.next(), children.next(), children.next())
+        {
             flatten_or_items(function, out);
             flatten_or_items(argument, out);
             return;
         }
     }
-    out.push(SyntaxElement::Node(node.clone()));
+    out.push(node);
 }
 
 /// Builds `f a`, re-associating rnix's `x or` primary (an application nested as an
@@ -1049,16 +988,16 @@ fn apply(function: Expr, argument: Expr) -> Expr {
 pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
     let mut lower = Lower {
         source,
-        positions: Positions::new(source),
+        lines: Lines::new(source),
         pending: Vec::new(),
         strict,
         directives: DirectiveState::default(),
         depth: 0,
     };
-    let (items, _) = trivia::lex(source, 0, &lower.positions);
+    let (items, _) = trivia::lex(source, 0);
     let leading = trivia::convert_leading(source, &mut lower.directives, &items);
     lower.pending = leading;
-    let expr = lower.expr(root)?;
+    let expr = lower.expr(Node::new(root))?;
     let mut final_trivia = lower.take_pending();
     if let Some(region_start) = lower.directives.pending_disable {
         final_trivia.push(Trivium::FormatDirective(Directive::DisabledToEof(

@@ -79,11 +79,40 @@ fn build(
         .take_while(|t| **t == ast::Trivium::EmptyLine)
         .count();
     first.pre.drain(..leading_blank);
-    let doc = rules::pretty_whole(&whole);
-    Ok((doc::fixup(remove_disabled(doc)), whole))
+    let doc = fixed_doc(&whole);
+    Ok((doc, whole))
 }
 
-/// Turns disable markers with no verbatim region after them into plain comments.
+/// Runs the rules on a lowered tree, then `remove_disabled` (only when there is a
+/// disable marker) and `fixup`.
+fn fixed_doc(whole: &ast::Whole) -> Doc {
+    let (doc, has_marker) = rules_doc(whole);
+    fix(doc, has_marker)
+}
+
+/// The rules' document and whether it contains a disable marker. (Never inlined: a
+/// stage boundary for profiles.)
+#[inline(never)]
+fn rules_doc(whole: &ast::Whole) -> (Doc, bool) {
+    let mut builder = doc::DocBuilder::new();
+    rules::pretty_whole(&mut builder, whole);
+    let has_marker = builder.has_disable_marker();
+    (builder.finish(), has_marker)
+}
+
+/// `remove_disabled` (when needed) and `fixup`. (Never inlined: a stage boundary for
+/// profiles.)
+#[inline(never)]
+fn fix(doc: Doc, has_marker: bool) -> Doc {
+    if has_marker {
+        doc::fixup(remove_disabled(doc))
+    } else {
+        doc::fixup(doc)
+    }
+}
+
+/// Turns disable markers with no verbatim region after them into plain comments (run only
+/// when the rules pushed a disable marker).
 fn remove_disabled(doc: Doc) -> Doc {
     fn count(doc: &[DocE]) -> usize {
         doc.iter()
@@ -111,7 +140,7 @@ fn remove_disabled(doc: Doc) -> Doc {
                         level,
                         offset,
                         kind: TextKind::Comment,
-                        text: "/*nixfmt:disable*/".to_string(),
+                        text: doc::Txt::const_new("/*nixfmt:disable*/"),
                     });
                     out.push(DocE::Spacing(doc::Spacing::Hardline));
                 }
@@ -127,19 +156,6 @@ fn remove_disabled(doc: Doc) -> Doc {
             }
         }
         out
-    }
-    fn has_marker(doc: &[DocE]) -> bool {
-        doc.iter().any(|e| match e {
-            DocE::Text {
-                kind: TextKind::DisableMarker,
-                ..
-            } => true,
-            DocE::Group(_, inner) => has_marker(inner),
-            _ => false,
-        })
-    }
-    if !has_marker(&doc) {
-        return doc;
     }
     let mut left = count(&doc);
     go(doc, &mut left)
@@ -342,9 +358,9 @@ pub fn time_stages(
         .count();
     first.pre.drain(..leading_blank);
     let lowered = Instant::now();
-    let doc = rules::pretty_whole(&whole);
+    let (doc, has_marker) = rules_doc(&whole);
     let built = Instant::now();
-    let doc = doc::fixup(remove_disabled(doc));
+    let doc = fix(doc, has_marker);
     let fixed = Instant::now();
     std::hint::black_box(printer::layout(doc, options.width, options.indent));
     let laid_out = Instant::now();

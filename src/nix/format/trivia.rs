@@ -19,47 +19,51 @@ pub enum RawTrivium {
     Directive(bool, usize, usize),
 }
 
-/// Source positions: lines and megaparsec-style columns.
-pub struct Positions<'a> {
-    source: &'a str,
-    line_starts: Vec<usize>,
+/// 1-based megaparsec-style column of a byte offset (tabs advance to the next multiple
+/// of 8).
+pub fn column(source: &str, offset: usize) -> usize {
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut column = 1;
+    for c in source[start..offset].chars() {
+        if c == '\t' {
+            column += 8 - ((column - 1) % 8);
+        } else {
+            column += 1;
+        }
+    }
+    column
 }
 
-impl<'a> Positions<'a> {
-    /// Indexes `source`.
+/// Line numbers of byte offsets, counted incrementally from the previous query: the
+/// lowering asks in (nearly) source order, so each byte is counted about once.
+pub struct Lines<'a> {
+    source: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// Starts at the beginning of `source`.
     pub fn new(source: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        for (index, byte) in source.bytes().enumerate() {
-            if byte == b'\n' {
-                line_starts.push(index + 1);
-            }
-        }
-        Positions {
-            source,
-            line_starts,
+        Lines {
+            source: source.as_bytes(),
+            offset: 0,
+            line: 1,
         }
     }
 
     /// 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(index) => index + 1,
-            Err(index) => index,
+    pub fn line(&mut self, offset: usize) -> usize {
+        fn newlines(bytes: &[u8]) -> usize {
+            bytes.iter().filter(|&&b| b == b'\n').count()
         }
-    }
-
-    /// 1-based column of a byte offset (tabs advance to the next multiple of 8).
-    pub fn column(&self, offset: usize) -> usize {
-        let start = self.line_starts[self.line(offset) - 1];
-        let mut column = 1;
-        for c in self.source[start..offset].chars() {
-            if c == '\t' {
-                column += 8 - ((column - 1) % 8);
-            } else {
-                column += 1;
-            }
+        if offset >= self.offset {
+            self.line += newlines(&self.source[self.offset..offset]);
+        } else {
+            self.line -= newlines(&self.source[offset..self.offset]);
         }
-        column
+        self.offset = offset;
+        self.line
     }
 }
 
@@ -69,14 +73,31 @@ pub fn is_hspace(c: char) -> bool {
 }
 
 fn skip_hspace(source: &str, mut pos: usize) -> usize {
-    while let Some(c) = source[pos..].chars().next() {
-        if is_hspace(c) {
-            pos += c.len_utf8();
+    let bytes = source.as_bytes();
+    while let Some(&byte) = bytes.get(pos) {
+        if byte == b' ' || byte == b'\t' {
+            pos += 1;
+        } else if byte.is_ascii() {
+            // Other ASCII whitespace that does not end a line: vertical tab, form feed.
+            if matches!(byte, 0x0b | 0x0c) {
+                pos += 1;
+            } else {
+                break;
+            }
         } else {
-            break;
+            match source[pos..].chars().next() {
+                Some(c) if is_hspace(c) => pos += c.len_utf8(),
+                _ => break,
+            }
         }
     }
     pos
+}
+
+/// Whether trivia may start at this byte: whitespace, `#`, `/` or any non-ASCII byte
+/// (Unicode whitespace). Most lexemes are followed by none of these.
+fn may_start_trivia(byte: u8) -> bool {
+    !byte.is_ascii() || matches!(byte, b'\t'..=b'\r' | b' ' | b'#' | b'/')
 }
 
 fn eol(source: &str, pos: usize) -> Option<usize> {
@@ -142,12 +163,8 @@ fn block_lines(content: &str, pos: usize) -> Vec<String> {
 
 /// Parses a block comment at `pos` (which starts with `/*`): (doc?, lines, end offset
 /// after trailing horizontal space).
-fn block_comment(
-    source: &str,
-    pos: usize,
-    positions: &Positions<'_>,
-) -> Option<(bool, Vec<String>, usize)> {
-    let column = positions.column(pos) - 1;
+fn block_comment(source: &str, pos: usize) -> Option<(bool, Vec<String>, usize)> {
+    let column = column(source, pos) - 1;
     let after_open = pos + 2;
     let rest = &source[after_open..];
     let is_doc = rest.starts_with('*') && !rest.starts_with("*/");
@@ -179,13 +196,20 @@ fn string_delimiter_next(source: &str, pos: usize) -> bool {
 
 /// Lexes the trivia at `pos` (just after a lexeme). Returns the items and the offset of
 /// the next lexeme.
-pub fn lex(source: &str, pos: usize, positions: &Positions<'_>) -> (Vec<RawTrivium>, usize) {
+pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
+    if source
+        .as_bytes()
+        .get(pos)
+        .is_none_or(|&b| !may_start_trivia(b))
+    {
+        return (Vec::new(), pos);
+    }
     let mut pos = skip_hspace(source, pos);
     let mut items = Vec::new();
     loop {
         let rest = &source[pos..];
         if rest.starts_with("/*") {
-            let comment = block_comment(source, pos, positions);
+            let comment = block_comment(source, pos);
             // Language annotation?
             if let Some((false, lines, end)) = &comment
                 && lines.len() == 1
@@ -210,7 +234,7 @@ pub fn lex(source: &str, pos: usize, positions: &Positions<'_>) -> (Vec<RawTrivi
                 None => break,
             }
         } else if rest.starts_with('#') {
-            let column = positions.column(pos);
+            let column = column(source, pos);
             let line_end = rest.find(['\n', '\r']).map_or(source.len(), |i| pos + i);
             let text = source[pos + 1..line_end].trim_end().to_string();
             items.push(RawTrivium::LineComment(text, column));
@@ -367,7 +391,7 @@ mod tests {
     use super::*;
 
     fn lex_at(source: &str, pos: usize) -> Vec<RawTrivium> {
-        lex(source, pos, &Positions::new(source)).0
+        lex(source, pos).0
     }
 
     #[test]
@@ -396,10 +420,9 @@ mod tests {
     #[test]
     fn a_comment_aligned_with_the_next_line_is_leading() {
         let source = "[ # a\n  # b\n  1 ]";
-        let positions = Positions::new(source);
-        let (items, next) = lex(source, 1, &positions);
+        let (items, next) = lex(source, 1);
         let mut state = DirectiveState::default();
-        let (trailing, leading) = split(source, &mut state, &items, positions.column(next));
+        let (trailing, leading) = split(source, &mut state, &items, column(source, next));
         assert_eq!(trailing, None);
         assert_eq!(
             leading,
@@ -409,18 +432,28 @@ mod tests {
             ]
         );
         let source = "[ 1 # one\n  2 ]";
-        let positions = Positions::new(source);
-        let (items, next) = lex(source, 3, &positions);
-        let (trailing, leading) = split(source, &mut state, &items, positions.column(next));
+        let (items, next) = lex(source, 3);
+        let (trailing, leading) = split(source, &mut state, &items, column(source, next));
         assert_eq!(trailing.as_deref(), Some("one"));
         assert!(leading.is_empty());
     }
 
     #[test]
     fn tabs_advance_to_the_next_multiple_of_eight() {
-        let positions = Positions::new("\tx\n  \ty");
-        assert_eq!(positions.column(1), 9);
-        assert_eq!(positions.column(6), 9);
-        assert_eq!(positions.line(6), 2);
+        let source = "\tx\n  \ty";
+        assert_eq!(column(source, 1), 9);
+        assert_eq!(column(source, 6), 9);
+    }
+
+    #[test]
+    fn lines_are_counted_forwards_and_backwards() {
+        let source = "a\nb\n\nc";
+        let mut lines = Lines::new(source);
+        assert_eq!(lines.line(0), 1);
+        assert_eq!(lines.line(6), 4);
+        assert_eq!(lines.line(2), 2);
+        assert_eq!(lines.line(3), 2);
+        assert_eq!(lines.line(4), 3);
+        assert_eq!(lines.line(1), 1);
     }
 }

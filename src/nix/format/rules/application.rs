@@ -6,7 +6,7 @@ use super::*;
 use crate::nix::format::ast::*;
 use crate::nix::format::doc::*;
 
-fn absorb_inner(expr: &Expr) -> Doc {
+fn absorb_inner(b: &mut DocBuilder, expr: &Expr) {
     if let Expr::Term(Term::List(open, items, close)) = expr
         && items.len() <= 6
         && items.iter().all(|item| match item {
@@ -14,15 +14,15 @@ fn absorb_inner(expr: &Expr) -> Doc {
             Item::Comments(_) => true,
         })
     {
-        return render_list(&line(), open, items, close);
+        return render_list(b, Spacing::Space, open, items, close);
     }
-    pretty_expr(expr)
+    pretty_expr(b, expr)
 }
 
-fn absorb_last(arg: &Expr) -> Doc {
+fn absorb_last(b: &mut DocBuilder, arg: &Expr) {
     if let Expr::Term(t) = arg {
         if is_absorbable(t) {
-            return group_kind(GroupKind::Priority, nest(pretty_term(t)));
+            return b.group_kind(GroupKind::Priority, |b| b.nest(|b| pretty_term(b, t)));
         }
         if let Term::Parenthesized(open, inner, close) = t {
             match inner.as_ref() {
@@ -35,17 +35,16 @@ fn absorb_last(arg: &Expr) -> Doc {
                     let Expr::Term(body) = body.as_ref() else {
                         unreachable!("checked above")
                     };
-                    return group_kind(
-                        GroupKind::Priority,
-                        nest(concat([
-                            pretty_leaf(open),
-                            pretty_leaf(name),
-                            pretty_leaf(colon),
-                            hardspace(),
-                            pretty_term_wide(body),
-                            pretty_leaf(close),
-                        ])),
-                    );
+                    return b.group_kind(GroupKind::Priority, |b| {
+                        b.nest(|b| {
+                            pretty_leaf(b, open);
+                            pretty_leaf(b, name);
+                            pretty_leaf(b, colon);
+                            b.hardspace();
+                            pretty_term_wide(b, body);
+                            pretty_leaf(b, close);
+                        })
+                    });
                 }
                 Expr::Application(function, body)
                     if matches!(
@@ -64,33 +63,89 @@ fn absorb_last(arg: &Expr) -> Doc {
                     else {
                         unreachable!("checked above")
                     };
-                    return group_kind(
-                        GroupKind::Priority,
-                        nest(concat([
-                            pretty_leaf(open),
-                            text(ident.value.text()),
-                            hardspace(),
-                            pretty_term_wide(body),
-                            pretty_leaf(close),
-                        ])),
-                    );
+                    return b.group_kind(GroupKind::Priority, |b| {
+                        b.nest(|b| {
+                            pretty_leaf(b, open);
+                            pretty_token(b, &ident.value);
+                            b.hardspace();
+                            pretty_term_wide(b, body);
+                            pretty_leaf(b, close);
+                        })
+                    });
                 }
-                _ => return absorb_paren(open, inner, close),
+                _ => return absorb_paren(b, open, inner, close),
             }
         }
     }
-    group_kind(GroupKind::Regular, nest(pretty_expr(arg)))
+    b.group(|b| b.nest(|b| pretty_expr(b, arg)))
 }
 
-/// Function application: `indent_function` (parenthesised calls), `pre` (injected before
-/// the call, inside its group), `has_post` (a `line'` at the end).
+/// The function part of a call (`absorbApp`): every application level is a transparent
+/// group around its function, then the argument.
+fn absorb_app(b: &mut DocBuilder, expr: &Expr, indent_function: bool, no_comment: bool) {
+    match expr {
+        Expr::Application(function, argument)
+            if matches!(argument.as_ref(), Expr::Term(Term::Selection(..))) =>
+        {
+            b.group_kind(GroupKind::Transparent, |b| {
+                absorb_app(b, function, indent_function, no_comment)
+            });
+            b.line();
+            b.nest(|b| b.group(|b| absorb_inner(b, argument)));
+        }
+        Expr::Application(function, l2)
+            if matches!(l2.as_ref(), Expr::Term(Term::List(..)))
+                && matches!(function.as_ref(), Expr::Application(_, l1) if matches!(l1.as_ref(), Expr::Term(Term::List(..)))) =>
+        {
+            let Expr::Application(inner_function, l1) = function.as_ref() else {
+                unreachable!("checked above")
+            };
+            b.group_kind(GroupKind::Transparent, |b| {
+                b.group_kind(GroupKind::Transparent, |b| {
+                    absorb_app(b, inner_function, indent_function, no_comment)
+                });
+                b.nest(|b| {
+                    b.group(|b| {
+                        b.line();
+                        b.group(|b| absorb_inner(b, l1));
+                        b.line();
+                        b.group(|b| absorb_inner(b, l2));
+                    })
+                });
+            });
+        }
+        Expr::Application(function, argument) => {
+            b.group_kind(GroupKind::Transparent, |b| {
+                absorb_app(b, function, indent_function, no_comment)
+            });
+            b.line();
+            b.nest(|b| b.group_kind(GroupKind::Priority, |b| absorb_inner(b, argument)));
+        }
+        other => {
+            if indent_function && no_comment {
+                b.nest(|b| {
+                    b.group(|b| {
+                        b.line_();
+                        pretty_expr(b, other);
+                    })
+                });
+            } else {
+                pretty_expr(b, other);
+            }
+        }
+    }
+}
+
+/// Function application: `indent_function` (parenthesised calls), `pre` (a spacing
+/// injected before the call, inside its group), `has_post` (a `line'` at the end).
 pub(crate) fn pretty_app(
+    b: &mut DocBuilder,
     indent_function: bool,
-    pre: &[DocE],
+    pre: Option<Spacing>,
     has_post: bool,
     f: &Expr,
     a: &Expr,
-) -> Doc {
+) {
     // Hoist the comments of the first token out of the call, so they do not force it to
     // expand; language annotations stay attached.
     let first = expr_first_ref(f);
@@ -115,118 +170,47 @@ pub(crate) fn pretty_app(
     };
     let no_comment = hoisted.is_empty();
 
-    fn absorb_app(expr: &Expr, indent_function: bool, no_comment: bool) -> Doc {
-        match expr {
-            Expr::Application(function, argument)
-                if matches!(argument.as_ref(), Expr::Term(Term::Selection(..))) =>
-            {
-                concat([
-                    group_kind(
-                        GroupKind::Transparent,
-                        absorb_app(function, indent_function, no_comment),
-                    ),
-                    line(),
-                    nest(group_kind(GroupKind::Regular, absorb_inner(argument))),
-                ])
-            }
-            Expr::Application(function, l2)
-                if matches!(l2.as_ref(), Expr::Term(Term::List(..)))
-                    && matches!(function.as_ref(), Expr::Application(_, l1) if matches!(l1.as_ref(), Expr::Term(Term::List(..)))) =>
-            {
-                let Expr::Application(inner_function, l1) = function.as_ref() else {
-                    unreachable!("checked above")
-                };
-                group_kind(
-                    GroupKind::Transparent,
-                    concat([
-                        group_kind(
-                            GroupKind::Transparent,
-                            absorb_app(inner_function, indent_function, no_comment),
-                        ),
-                        nest(group_kind(
-                            GroupKind::Regular,
-                            concat([
-                                line(),
-                                group(absorb_inner(l1)),
-                                line(),
-                                group(absorb_inner(l2)),
-                            ]),
-                        )),
-                    ]),
-                )
-            }
-            Expr::Application(function, argument) => concat([
-                group_kind(
-                    GroupKind::Transparent,
-                    absorb_app(function, indent_function, no_comment),
-                ),
-                line(),
-                nest(group_kind(GroupKind::Priority, absorb_inner(argument))),
-            ]),
-            other => {
-                if indent_function && no_comment {
-                    nest(group_kind(
-                        GroupKind::Regular,
-                        concat([line_(), pretty_expr(other)]),
-                    ))
-                } else {
-                    pretty_expr(other)
-                }
-            }
+    pretty_trivia(b, &hoisted);
+    let pre = |b: &mut DocBuilder| {
+        if let Some(pre) = pre {
+            b.spacing(pre);
         }
-    }
-
-    let post = if has_post { line_() } else { Vec::new() };
-    let body = match (f_without_comment.as_ref(), a) {
+    };
+    b.group(|b| match (f_without_comment.as_ref(), a) {
         (Expr::Application(inner_function, l1), Expr::Term(Term::List(..)))
             if matches!(l1.as_ref(), Expr::Term(Term::List(..))) =>
         {
-            group_kind(
-                GroupKind::Regular,
-                concat([
-                    pre.to_vec(),
-                    group_kind(
-                        GroupKind::Transparent,
-                        absorb_app(inner_function, indent_function, no_comment),
-                    ),
-                    line(),
-                    nest(group(absorb_inner(l1))),
-                    line(),
-                    nest(group(absorb_inner(a))),
-                    post,
-                ]),
-            )
-        }
-        _ => {
-            let rendered_f = concat([
-                pre.to_vec(),
-                group_kind(
-                    GroupKind::Transparent,
-                    absorb_app(&f_without_comment, indent_function, no_comment),
-                ),
-            ]);
-            let is_simple_app = is_simple_application(f, a);
-            let unexpanded = if is_simple_app {
-                unexpand_spacing_(None, &rendered_f)
-            } else {
-                None
-            };
-            match unexpanded {
-                Some(single) => group_kind(
-                    GroupKind::Regular,
-                    concat([single, hardspace(), absorb_last(a)]),
-                ),
-                None => group_kind(
-                    GroupKind::Regular,
-                    concat([rendered_f, line(), absorb_last(a), post]),
-                ),
+            pre(b);
+            b.group_kind(GroupKind::Transparent, |b| {
+                absorb_app(b, inner_function, indent_function, no_comment)
+            });
+            b.line();
+            b.nest(|b| b.group(|b| absorb_inner(b, l1)));
+            b.line();
+            b.nest(|b| b.group(|b| absorb_inner(b, a)));
+            if has_post {
+                b.line_();
             }
         }
-    };
-    let trailing_break = if has_post && !no_comment {
-        hardline()
-    } else {
-        Vec::new()
-    };
-    concat([pretty_trivia(&hoisted), body, trailing_break])
+        _ => {
+            let mark = b.mark();
+            pre(b);
+            b.group_kind(GroupKind::Transparent, |b| {
+                absorb_app(b, &f_without_comment, indent_function, no_comment)
+            });
+            if is_simple_application(f, a) && b.unexpand_since(mark, None) {
+                b.hardspace();
+                absorb_last(b, a);
+            } else {
+                b.line();
+                absorb_last(b, a);
+                if has_post {
+                    b.line_();
+                }
+            }
+        }
+    });
+    if has_post && !no_comment {
+        b.hardline();
+    }
 }

@@ -11,36 +11,47 @@ fn is_update_concat_plus(op: &Token) -> bool {
 }
 
 /// The right-hand side of a binding or a parameter default (`absorbRHS`).
-pub(crate) fn absorb_rhs(expr: &Expr) -> Doc {
+pub(crate) fn absorb_rhs(b: &mut DocBuilder, expr: &Expr) {
     if let Expr::Term(Term::Set(_, _, items, _)) = expr
         && matches!(items.as_slice(), [Item::Item(Binder::Inherit(..))])
     {
-        return nest(concat([hardspace(), group(absorb_expr(false, expr))]));
+        return b.nest(|b| {
+            b.hardspace();
+            b.group(|b| absorb_expr(b, false, expr));
+        });
     }
     if is_absorbable_expr(expr) {
-        return nest(concat([hardspace(), group(absorb_expr(true, expr))]));
+        return b.nest(|b| {
+            b.hardspace();
+            b.group(|b| absorb_expr(b, true, expr));
+        });
     }
     match expr {
-        Expr::Term(Term::Parenthesized(open, inner, close)) => {
-            nest(concat([hardspace(), absorb_paren(open, inner, close)]))
-        }
+        Expr::Term(Term::Parenthesized(open, inner, close)) => b.nest(|b| {
+            b.hardspace();
+            absorb_paren(b, open, inner, close);
+        }),
         Expr::Term(Term::SimpleString(_) | Term::IndentedString(..) | Term::Path(_)) => {
-            nest(concat([hardspace(), group(pretty_expr(expr))]))
+            b.nest(|b| {
+                b.hardspace();
+                b.group(|b| pretty_expr(b, expr));
+            })
         }
-        Expr::Term(_) => nest(group_kind(
-            GroupKind::Regular,
-            concat([line(), pretty_expr(expr)]),
-        )),
-        Expr::Application(f, a) => nest(pretty_app(false, &line(), false, f, a)),
-        Expr::With(..) => nest(group_kind(
-            GroupKind::Regular,
-            concat([line(), pretty_expr(expr)]),
-        )),
+        Expr::Term(_) | Expr::With(..) => b.nest(|b| {
+            b.group(|b| {
+                b.line();
+                pretty_expr(b, expr);
+            })
+        }),
+        Expr::Application(f, a) => {
+            b.nest(|b| pretty_app(b, false, Some(Spacing::Space), false, f, a))
+        }
         Expr::Operation(left, op, _)
             if matches!(left.as_ref(), Expr::Term(t) if is_absorbable(t) && term_first_ref(t).pre.is_empty())
                 && is_update_concat_plus(&op.value) =>
         {
-            concat([hardspace(), pretty_op(true, expr, op)])
+            b.hardspace();
+            pretty_op(b, true, expr, op);
         }
         Expr::Operation(left, op, right)
             if !op.has_trivia()
@@ -50,70 +61,83 @@ pub(crate) fn absorb_rhs(expr: &Expr) -> Doc {
             let Expr::Term(t) = right.as_ref() else {
                 unreachable!("checked above")
             };
-            nest(group_kind(
-                GroupKind::Regular,
-                concat([
-                    line(),
-                    pretty_expr(left),
-                    line(),
-                    group_kind(
-                        GroupKind::Transparent,
-                        concat([
-                            text(op.value.text()),
-                            hardspace(),
-                            group_kind(GroupKind::Priority, pretty_term_wide(t)),
-                        ]),
-                    ),
-                ]),
-            ))
+            b.nest(|b| {
+                b.group(|b| {
+                    b.line();
+                    pretty_expr(b, left);
+                    b.line();
+                    b.group_kind(GroupKind::Transparent, |b| {
+                        pretty_token(b, &op.value);
+                        b.hardspace();
+                        b.group_kind(GroupKind::Priority, |b| pretty_term_wide(b, t));
+                    });
+                })
+            })
         }
-        _ => nest(concat([line(), group(pretty_expr(expr))])),
+        _ => b.nest(|b| {
+            b.line();
+            b.group(|b| pretty_expr(b, expr));
+        }),
     }
 }
 
 /// A binding.
-pub(crate) fn pretty_binder(binder: &Binder) -> Doc {
+pub(crate) fn pretty_binder(b: &mut DocBuilder, binder: &Binder) {
     match binder {
         Binder::Inherit(inherit, source, names, semicolon) => {
             let (sep, nosep) = if inherit.line == semicolon.line && names.len() < 4 {
-                (line(), line_())
+                (Spacing::Space, Spacing::Break)
             } else {
-                (hardline(), hardline())
+                (Spacing::Hardline, Spacing::Hardline)
             };
-            let names = sep_by(&sep, names.iter().map(pretty_simple_selector).collect());
-            match source {
-                None => group(concat([
-                    pretty_leaf(inherit),
-                    sep.clone(),
-                    nest(concat([names, nosep, pretty_leaf(semicolon)])),
-                ])),
-                Some(source) => group(concat([
-                    pretty_leaf(inherit),
-                    nest(concat([
-                        group_kind(GroupKind::Regular, concat([line(), pretty_term(source)])),
-                        sep,
-                        names,
-                        nosep,
-                        pretty_leaf(semicolon),
-                    ])),
-                ])),
-            }
+            let names = |b: &mut DocBuilder| {
+                for (index, name) in names.iter().enumerate() {
+                    if index > 0 {
+                        b.spacing(sep);
+                    }
+                    pretty_simple_selector(b, name);
+                }
+            };
+            b.group(|b| match source {
+                None => {
+                    pretty_leaf(b, inherit);
+                    b.spacing(sep);
+                    b.nest(|b| {
+                        names(b);
+                        b.spacing(nosep);
+                        pretty_leaf(b, semicolon);
+                    });
+                }
+                Some(source) => {
+                    pretty_leaf(b, inherit);
+                    b.nest(|b| {
+                        b.group(|b| {
+                            b.line();
+                            pretty_term(b, source);
+                        });
+                        b.spacing(sep);
+                        names(b);
+                        b.spacing(nosep);
+                        pretty_leaf(b, semicolon);
+                    });
+                }
+            });
         }
-        Binder::Assignment(selectors, assign, expr, semicolon) => {
-            let rhs = if selectors.len() <= 4 && selectors.iter().all(is_simple_selector) {
-                absorb_rhs(expr)
-            } else {
-                concat([line_(), group_kind(GroupKind::Priority, absorb_rhs(expr))])
-            };
-            let mut path = Vec::new();
+        Binder::Assignment(selectors, assign, expr, semicolon) => b.group(|b| {
             for selector in selectors {
-                path.extend(pretty_selector(selector));
+                pretty_selector(b, selector);
             }
-            group(concat([
-                path,
-                nest(concat([hardspace(), pretty_leaf(assign), rhs])),
-                pretty_leaf(semicolon),
-            ]))
-        }
+            b.nest(|b| {
+                b.hardspace();
+                pretty_leaf(b, assign);
+                if selectors.len() <= 4 && selectors.iter().all(is_simple_selector) {
+                    absorb_rhs(b, expr);
+                } else {
+                    b.line_();
+                    b.group_kind(GroupKind::Priority, |b| absorb_rhs(b, expr));
+                }
+            });
+            pretty_leaf(b, semicolon);
+        }),
     }
 }

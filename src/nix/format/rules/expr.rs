@@ -6,88 +6,93 @@ use crate::nix::format::ast::*;
 use crate::nix::format::doc::*;
 
 /// `with` (`absorbed`: the body is an absorbable term hugging the `;`).
-pub(crate) fn pretty_with(absorbed: bool, expr: &Expr) -> Doc {
+pub(crate) fn pretty_with(b: &mut DocBuilder, absorbed: bool, expr: &Expr) {
     let Expr::With(with, scope, semicolon, body) = expr else {
-        return pretty_expr(expr);
+        return pretty_expr(b, expr);
     };
     if absorbed && let Expr::Term(body) = body.as_ref() {
-        return group_kind(
-            GroupKind::Regular,
-            concat([
-                line_(),
-                pretty_leaf(with),
-                hardspace(),
-                nest(group(pretty_expr(scope))),
-                pretty_leaf(semicolon),
-                hardspace(),
-                group_kind(GroupKind::Priority, pretty_term_wide(body)),
-            ]),
-        );
+        b.group(|b| {
+            b.line_();
+            pretty_leaf(b, with);
+            b.hardspace();
+            b.nest(|b| b.group(|b| pretty_expr(b, scope)));
+            pretty_leaf(b, semicolon);
+            b.hardspace();
+            b.group_kind(GroupKind::Priority, |b| pretty_term_wide(b, body));
+        });
+        return;
     }
-    concat([
-        group(concat([
-            pretty_leaf(with),
-            hardspace(),
-            nest(group(pretty_expr(scope))),
-            pretty_leaf(semicolon),
-        ])),
-        line(),
-        pretty_expr(body),
-    ])
+    b.group(|b| {
+        pretty_leaf(b, with);
+        b.hardspace();
+        b.nest(|b| b.group(|b| pretty_expr(b, scope)));
+        pretty_leaf(b, semicolon);
+    });
+    b.line();
+    pretty_expr(b, body);
 }
 
 /// `absorbExpr`: absorbable terms (wide or not) and absorbable `with`.
-pub(crate) fn absorb_expr(wide: bool, expr: &Expr) -> Doc {
+pub(crate) fn absorb_expr(b: &mut DocBuilder, wide: bool, expr: &Expr) {
     match expr {
         Expr::Term(t) if is_absorbable(t) => {
             if wide {
-                pretty_term_wide(t)
+                pretty_term_wide(b, t)
             } else {
-                pretty_term(t)
+                pretty_term(b, t)
             }
         }
         Expr::With(_, _, _, body) if matches!(body.as_ref(), Expr::Term(t) if is_absorbable(t)) => {
-            pretty_with(true, expr)
+            pretty_with(b, true, expr)
         }
-        _ => pretty_expr(expr),
+        _ => pretty_expr(b, expr),
     }
 }
 
-fn pretty_if(sep: Doc, expr: &Expr) -> Doc {
+fn pretty_if(b: &mut DocBuilder, sep: Spacing, expr: &Expr) {
     match expr {
-        Expr::If(if_, condition, then, yes, else_, no) => concat([
-            group(concat([
-                pretty_leaf(if_),
-                line(),
-                nest(pretty_expr(condition)),
-                line(),
-                pretty_leaf(then),
-            ])),
-            surround_with(&sep, nest(group(pretty_expr(yes)))),
-            pretty_leaf(&move_trailing_comment_up(else_)),
-            hardspace(),
-            pretty_if(hardline(), no),
-        ]),
-        other => concat([line(), nest(group(pretty_expr(other)))]),
+        Expr::If(if_, condition, then, yes, else_, no) => {
+            b.group(|b| {
+                pretty_leaf(b, if_);
+                b.line();
+                b.nest(|b| pretty_expr(b, condition));
+                b.line();
+                pretty_leaf(b, then);
+            });
+            b.spacing(sep);
+            b.nest(|b| b.group(|b| pretty_expr(b, yes)));
+            b.spacing(sep);
+            pretty_leaf_trail_up(b, else_);
+            b.hardspace();
+            pretty_if(b, Spacing::Hardline, no);
+        }
+        other => {
+            b.line();
+            b.nest(|b| b.group(|b| pretty_expr(b, other)));
+        }
     }
 }
 
-fn absorb_abs(depth: usize, expr: &Expr) -> Doc {
+fn absorb_abs(b: &mut DocBuilder, depth: usize, expr: &Expr) {
     match expr {
-        Expr::Abstraction(Parameter::Id(param), colon, body) => concat([
-            hardspace(),
-            pretty_leaf(param),
-            pretty_leaf(colon),
-            absorb_abs(depth + 1, body),
-        ]),
-        _ if is_absorbable_expr(expr) => concat([
-            hardspace(),
-            group_kind(GroupKind::Priority, absorb_expr(false, expr)),
-        ]),
-        _ => concat([
-            if depth <= 2 { line() } else { hardline() },
-            pretty_expr(expr),
-        ]),
+        Expr::Abstraction(Parameter::Id(param), colon, body) => {
+            b.hardspace();
+            pretty_leaf(b, param);
+            pretty_leaf(b, colon);
+            absorb_abs(b, depth + 1, body);
+        }
+        _ if is_absorbable_expr(expr) => {
+            b.hardspace();
+            b.group_kind(GroupKind::Priority, |b| absorb_expr(b, false, expr));
+        }
+        _ => {
+            if depth <= 2 {
+                b.line();
+            } else {
+                b.hardline();
+            }
+            pretty_expr(b, expr);
+        }
     }
 }
 
@@ -106,10 +111,10 @@ fn insert_into_app(insert: Expr, expr: &Expr) -> (Expr, Expr) {
 }
 
 /// An expression.
-pub fn pretty_expr(expr: &Expr) -> Doc {
+pub fn pretty_expr(b: &mut DocBuilder, expr: &Expr) {
     match expr {
-        Expr::Term(t) => pretty_term_grouped(t),
-        Expr::With(..) => pretty_with(false, expr),
+        Expr::Term(t) => pretty_term_grouped(b, t),
+        Expr::With(..) => pretty_with(b, false, expr),
         Expr::Let(let_, bindings, in_, body) => {
             // Comments around `in` move to the body's first token (cloned only then).
             let body: std::borrow::Cow<'_, Expr> = if in_.has_trivia() {
@@ -125,103 +130,95 @@ pub fn pretty_expr(expr: &Expr) -> Doc {
             } else {
                 std::borrow::Cow::Borrowed(body.as_ref())
             };
-            concat([
-                group(concat([
-                    pretty_leaf(let_),
-                    hardline(),
-                    nest(render_items(&hardline(), bindings, pretty_binder)),
-                ])),
-                hardline(),
-                group(concat([
-                    text(in_.value.text()),
-                    hardline(),
-                    pretty_expr(&body),
-                ])),
-            ])
+            b.group(|b| {
+                pretty_leaf(b, let_);
+                b.hardline();
+                b.nest(|b| render_items(b, Spacing::Hardline, bindings, pretty_binder));
+            });
+            b.hardline();
+            b.group(|b| {
+                pretty_token(b, &in_.value);
+                b.hardline();
+                pretty_expr(b, &body);
+            });
         }
         Expr::Assert(assert, condition, semicolon, body) => {
             let (f, a) = insert_into_app(Expr::Term(Term::Token(assert.clone())), condition);
-            group(concat([
-                pretty_app(false, &[], false, &f, &a),
-                pretty_leaf(semicolon),
-                hardline(),
-                pretty_expr(body),
-            ]))
+            b.group(|b| {
+                pretty_app(b, false, None, false, &f, &a);
+                pretty_leaf(b, semicolon);
+                b.hardline();
+                pretty_expr(b, body);
+            });
         }
         Expr::If(if_, ..) if if_.trail.is_some() => {
             let mut expr = expr.clone();
             move_meta_trailing_up(expr_first(&mut expr));
-            group_kind(GroupKind::Regular, pretty_if(line(), &expr))
+            b.group(|b| pretty_if(b, Spacing::Space, &expr));
         }
-        Expr::If(..) => group_kind(GroupKind::Regular, pretty_if(line(), expr)),
-        Expr::Abstraction(Parameter::Id(param), colon, body) => group_kind(
-            GroupKind::Regular,
-            concat([
-                line_(),
-                pretty_leaf(param),
-                pretty_leaf(colon),
-                absorb_abs(1, body),
-            ]),
-        ),
+        Expr::If(..) => b.group(|b| pretty_if(b, Spacing::Space, expr)),
+        Expr::Abstraction(Parameter::Id(param), colon, body) => b.group(|b| {
+            b.line_();
+            pretty_leaf(b, param);
+            pretty_leaf(b, colon);
+            absorb_abs(b, 1, body);
+        }),
         Expr::Abstraction(parameter, colon, body) => {
-            let param_doc = pretty_parameter(parameter);
+            pretty_parameter(b, parameter);
+            pretty_leaf(b, colon);
             if let Parameter::Set(open, attrs, close) = parameter {
                 let body_line = expr_first_ref(body).line;
                 if can_flatten_attrs(open, attrs, close)
                     && colon.line == body_line
                     && is_absorbable_expr(body)
                 {
-                    return concat([
-                        param_doc,
-                        pretty_leaf(colon),
-                        hardspace(),
-                        group_kind(GroupKind::Priority, pretty_expr(body)),
-                    ]);
+                    b.hardspace();
+                    b.group_kind(GroupKind::Priority, |b| pretty_expr(b, body));
+                    return;
                 }
                 if colon.line != body_line {
-                    return concat([param_doc, pretty_leaf(colon), hardline(), pretty_expr(body)]);
+                    b.hardline();
+                    pretty_expr(b, body);
+                    return;
                 }
             }
             match body.as_ref() {
-                Expr::Term(t) if is_absorbable(t) => concat([
-                    param_doc,
-                    pretty_leaf(colon),
-                    line(),
-                    group(pretty_term_wide(t)),
-                ]),
-                _ => concat([param_doc, pretty_leaf(colon), line(), pretty_expr(body)]),
+                Expr::Term(t) if is_absorbable(t) => {
+                    b.line();
+                    b.group(|b| pretty_term_wide(b, t));
+                }
+                _ => {
+                    b.line();
+                    pretty_expr(b, body);
+                }
             }
         }
-        Expr::Application(f, a) => pretty_app(false, &[], false, f, a),
+        Expr::Application(f, a) => pretty_app(b, false, None, false, f, a),
         Expr::Operation(left, op, right)
             if matches!(
                 op.value,
                 Token::Symbol("<" | ">" | "<=" | ">=" | "==" | "!=")
             ) =>
         {
-            concat([
-                pretty_expr(left),
-                softline(),
-                pretty_leaf(op),
-                hardspace(),
-                pretty_expr(right),
-            ])
+            pretty_expr(b, left);
+            b.softline();
+            pretty_leaf(b, op);
+            b.hardspace();
+            pretty_expr(b, right);
         }
-        Expr::Operation(_, op, _) => pretty_op(false, expr, op),
+        Expr::Operation(_, op, _) => pretty_op(b, false, expr, op),
         Expr::MemberCheck(inner, question, selectors) => {
-            let mut out = concat([
-                pretty_expr(inner),
-                softline(),
-                pretty_leaf(question),
-                hardspace(),
-            ]);
+            pretty_expr(b, inner);
+            b.softline();
+            pretty_leaf(b, question);
+            b.hardspace();
             for selector in selectors {
-                out.extend(super::term::pretty_selector(selector));
+                super::term::pretty_selector(b, selector);
             }
-            out
         }
         Expr::Negation(op, inner) | Expr::Inversion(op, inner) => {
-            concat([pretty_leaf(op), pretty_expr(inner)])
+            pretty_leaf(b, op);
+            pretty_expr(b, inner);
         }
     }
 }

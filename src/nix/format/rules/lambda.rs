@@ -5,16 +5,22 @@ use super::*;
 use crate::nix::format::ast::*;
 use crate::nix::format::doc::*;
 
-fn pretty_param_attr(attr: &ParamAttr) -> Doc {
+fn pretty_param_attr(b: &mut DocBuilder, attr: &ParamAttr) {
     match attr {
-        ParamAttr::Attr(name, None, comma) => concat([pretty_leaf(name), pretty_opt_leaf(comma)]),
-        ParamAttr::Attr(name, Some((question, default)), comma) => group(concat([
-            pretty_leaf(name),
-            hardspace(),
-            nest(concat([pretty_leaf(question), absorb_rhs(default)])),
-            pretty_opt_leaf(comma),
-        ])),
-        ParamAttr::Ellipsis(dots) => pretty_leaf(dots),
+        ParamAttr::Attr(name, None, comma) => {
+            pretty_leaf(b, name);
+            pretty_opt_leaf(b, comma);
+        }
+        ParamAttr::Attr(name, Some((question, default)), comma) => b.group(|b| {
+            pretty_leaf(b, name);
+            b.hardspace();
+            b.nest(|b| {
+                pretty_leaf(b, question);
+                absorb_rhs(b, default);
+            });
+            pretty_opt_leaf(b, comma);
+        }),
+        ParamAttr::Ellipsis(dots) => pretty_leaf(b, dots),
     }
 }
 
@@ -100,58 +106,57 @@ fn move_param_attr_comment(attr: ParamAttr) -> ParamAttr {
 }
 
 /// A lambda parameter.
-pub(crate) fn pretty_parameter(parameter: &Parameter) -> Doc {
+pub(crate) fn pretty_parameter(b: &mut DocBuilder, parameter: &Parameter) {
     match parameter {
-        Parameter::Id(leaf) => pretty_leaf(leaf),
-        Parameter::Set(open, attrs, close) if attrs.is_empty() => {
-            let sep = if open.line != close.line {
-                hardline()
+        Parameter::Id(leaf) => pretty_leaf(b, leaf),
+        Parameter::Set(open, attrs, close) if attrs.is_empty() => b.group(|b| {
+            pretty_leaf_trail_up(b, open);
+            if open.line != close.line {
+                b.hardline();
             } else {
-                hardspace()
-            };
-            group(concat([
-                pretty_leaf(&move_trailing_comment_up(open)),
-                sep,
-                pretty_leaf(close),
-            ]))
-        }
+                b.hardspace();
+            }
+            pretty_leaf(b, close);
+        }),
         Parameter::Set(open, attrs, close) => {
             let sep = if can_flatten_attrs(open, attrs, close) {
-                line()
+                Spacing::Space
             } else {
-                hardline()
+                Spacing::Hardline
             };
             let moved: Vec<ParamAttr> = move_params_comments(attrs)
                 .into_iter()
                 .map(move_param_attr_comment)
                 .collect();
             let count = moved.len();
-            let docs: Vec<Doc> = moved
-                .into_iter()
-                .enumerate()
-                .map(|(index, attr)| match attr {
-                    ParamAttr::Attr(name, default, Some(comma))
-                        if index + 1 == count && !comma.has_trivia() =>
-                    {
-                        concat([
-                            pretty_param_attr(&ParamAttr::Attr(name, default, None)),
-                            trailing(","),
-                        ])
+            b.group(|b| {
+                pretty_leaf_trail_up(b, open);
+                b.spacing(sep);
+                b.nest(|b| {
+                    for (index, attr) in moved.into_iter().enumerate() {
+                        if index > 0 {
+                            b.spacing(sep);
+                        }
+                        match attr {
+                            ParamAttr::Attr(name, default, Some(comma))
+                                if index + 1 == count && !comma.has_trivia() =>
+                            {
+                                pretty_param_attr(b, &ParamAttr::Attr(name, default, None));
+                                b.trailing(",");
+                            }
+                            other => pretty_param_attr(b, &other),
+                        }
                     }
-                    other => pretty_param_attr(&other),
-                })
-                .collect();
-            group(concat([
-                pretty_leaf(&move_trailing_comment_up(open)),
-                surround_with(&sep, nest(sep_by(&sep, docs))),
-                nest(pretty_trivia(&close.pre)),
-                pretty_leaf_no_pre(close),
-            ]))
+                });
+                b.spacing(sep);
+                b.nest(|b| pretty_trivia(b, &close.pre));
+                pretty_leaf_no_pre(b, close);
+            });
         }
-        Parameter::Context(first, at, second) => concat([
-            pretty_parameter(first),
-            pretty_leaf(at),
-            pretty_parameter(second),
-        ]),
+        Parameter::Context(first, at, second) => {
+            pretty_parameter(b, first);
+            pretty_leaf(b, at);
+            pretty_parameter(b, second);
+        }
     }
 }

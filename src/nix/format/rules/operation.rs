@@ -20,43 +20,50 @@ fn flatten<'a>(
     }
 }
 
-fn absorb_operation(expr: &Expr) -> Doc {
+fn absorb_operation(b: &mut DocBuilder, expr: &Expr) {
     match expr {
-        Expr::Term(t) if is_absorbable(t) => concat([hardspace(), pretty_term_grouped(t)]),
-        Expr::Operation(..) => group_kind(GroupKind::Regular, concat([line(), pretty_expr(expr)])),
-        Expr::Application(f, a) => group(concat([
-            hardspace(),
-            pretty_app(false, &line(), false, f, a),
-        ])),
-        _ => concat([hardspace(), pretty_expr(expr)]),
+        Expr::Term(t) if is_absorbable(t) => {
+            b.hardspace();
+            pretty_term_grouped(b, t);
+        }
+        Expr::Operation(..) => b.group(|b| {
+            b.line();
+            pretty_expr(b, expr);
+        }),
+        Expr::Application(f, a) => b.group(|b| {
+            b.hardspace();
+            pretty_app(b, false, Some(Spacing::Space), false, f, a);
+        }),
+        _ => {
+            b.hardspace();
+            pretty_expr(b, expr);
+        }
     }
 }
 
 /// An operator chain (`prettyOp`); `force_first_wide` expands a set as first operand.
-pub(crate) fn pretty_op(force_first_wide: bool, operation: &Expr, op: &Leaf) -> Doc {
+pub(crate) fn pretty_op(b: &mut DocBuilder, force_first_wide: bool, operation: &Expr, op: &Leaf) {
     let mut operands = Vec::new();
     flatten(&op.value, None, operation, &mut operands);
     let is_pipe = matches!(op.value, Token::Symbol("|>" | "<|"));
     let sep = if is_pipe && operands.len() > 3 {
-        hardline()
+        Spacing::Hardline
     } else {
-        line()
+        Spacing::Space
     };
-    let mut out = Vec::new();
-    for (operator, expr) in operands {
-        match operator {
-            None => match expr {
-                Expr::Term(t) if force_first_wide && is_absorbable(t) => {
-                    out.extend(pretty_term_wide(t))
+    b.group(|b| {
+        for (operator, expr) in operands {
+            match operator {
+                None => match expr {
+                    Expr::Term(t) if force_first_wide && is_absorbable(t) => pretty_term_wide(b, t),
+                    _ => pretty_expr(b, expr),
+                },
+                Some(operator) => {
+                    b.spacing(sep);
+                    pretty_leaf_trail_up(b, operator);
+                    b.nest(|b| absorb_operation(b, expr));
                 }
-                _ => out.extend(pretty_expr(expr)),
-            },
-            Some(operator) => {
-                out.extend(sep.iter().cloned());
-                out.extend(pretty_leaf(&move_trailing_comment_up(operator)));
-                out.extend(nest(absorb_operation(expr)));
             }
         }
-    }
-    group_kind(GroupKind::Regular, out)
+    });
 }

@@ -6,28 +6,44 @@ use crate::nix::format::ast::*;
 use crate::nix::format::doc::*;
 
 /// One part: text, or `${ … }` with nixfmt's interpolation rules.
-pub fn pretty_string_part(part: &StringPart) -> Doc {
+pub fn pretty_string_part(b: &mut DocBuilder, part: &StringPart) {
     match part {
-        StringPart::Text(t) => text(t),
+        StringPart::Text(t) => b.text(t),
         StringPart::Interpolation(whole) => {
             if whole.trivia.is_empty() {
                 if let Expr::Term(t) = &whole.expr
                     && is_absorbable(t)
                 {
-                    return group(concat([text("${"), pretty_term(t), text("}")]));
+                    return b.group(|b| {
+                        b.text_static("${");
+                        pretty_term(b, t);
+                        b.text_static("}");
+                    });
                 }
                 if is_simple(&whole.expr) {
-                    let doc = pretty_expr(&whole.expr);
-                    let inner = unexpand_spacing_(None, &doc).unwrap_or(doc);
-                    return concat([text("${"), inner, text("}")]);
+                    b.text_static("${");
+                    let mark = b.mark();
+                    pretty_expr(b, &whole.expr);
+                    b.unexpand_since(mark, None);
+                    b.text_static("}");
+                    return;
                 }
             }
-            let rendered = pretty_whole(whole);
-            let inner = match unexpand_spacing_(Some(30), &rendered) {
-                Some(single) => single,
-                None => surround_with(&line_(), nest(rendered)),
-            };
-            group(concat([text("${"), inner, text("}")]))
+            b.group(|b| {
+                b.text_static("${");
+                let line_at = b.mark();
+                b.line_();
+                let mark = b.mark();
+                b.nest(|b| pretty_whole(b, whole));
+                if b.unexpand_since(mark, Some(30)) {
+                    // On one line after all: without the `line'`s and the nesting.
+                    b.unnest_since(mark);
+                    b.remove(line_at);
+                } else {
+                    b.line_();
+                }
+                b.text_static("}");
+            });
         }
     }
 }
@@ -37,7 +53,7 @@ fn is_spaces(text: &str) -> bool {
 }
 
 /// One line of a string or path.
-pub(crate) fn pretty_string_line(parts: &[StringPart]) -> Doc {
+pub(crate) fn pretty_string_line(b: &mut DocBuilder, parts: &[StringPart]) {
     // A line that is only (indentation and) an interpolation absorbs its content.
     let (prefix, interpolation) = match parts {
         [StringPart::Interpolation(whole)] => ("", Some(whole)),
@@ -49,86 +65,98 @@ pub(crate) fn pretty_string_line(parts: &[StringPart]) -> Doc {
     if let Some(whole) = interpolation
         && whole.trivia.is_empty()
     {
-        return concat([
-            text(prefix),
-            offset(
-                text_width(prefix),
-                group(concat([
-                    text("${"),
-                    nest(paren_inner(&whole.expr)),
-                    text("}"),
-                ])),
-            ),
-        ]);
+        b.text(prefix);
+        b.offset(text_width(prefix), |b| {
+            b.group(|b| {
+                b.text_static("${");
+                b.nest(|b| paren_inner(b, &whole.expr));
+                b.text_static("}");
+            })
+        });
+        return;
     }
     match parts {
-        [StringPart::Interpolation(whole)] => group(concat([
-            text("${"),
-            surround_with(&line_(), nest(pretty_whole(whole))),
-            text("}"),
-        ])),
+        [StringPart::Interpolation(whole)] => b.group(|b| {
+            b.text_static("${");
+            b.line_();
+            b.nest(|b| pretty_whole(b, whole));
+            b.line_();
+            b.text_static("}");
+        }),
         [StringPart::Text(t), rest @ ..] => {
-            let indentation = text_width(
-                &t.chars()
-                    .take_while(|c| c.is_whitespace())
-                    .collect::<String>(),
-            );
-            let mut tail = Vec::new();
-            for part in rest {
-                tail.extend(pretty_string_part(part));
-            }
-            concat([text(t), offset(indentation, tail)])
+            let indentation = t.chars().take_while(|c| c.is_whitespace()).count();
+            b.text(t);
+            b.offset(indentation, |b| {
+                for part in rest {
+                    pretty_string_part(b, part);
+                }
+            });
         }
         parts => {
-            let mut out = Vec::new();
             for part in parts {
-                out.extend(pretty_string_part(part));
+                pretty_string_part(b, part);
             }
-            out
         }
     }
 }
 
 /// `"…"`: content verbatim, lines joined with literal line breaks.
-pub(crate) fn pretty_simple_string(lines: &[Vec<StringPart>]) -> Doc {
-    let lines: Vec<Doc> = lines.iter().map(|l| pretty_string_line(l)).collect();
-    group(concat([text("\""), sep_by(&text("\n"), lines), text("\"")]))
+pub(crate) fn pretty_simple_string(b: &mut DocBuilder, lines: &[Vec<StringPart>]) {
+    b.group(|b| {
+        b.text_static("\"");
+        for (index, line) in lines.iter().enumerate() {
+            if index > 0 {
+                b.text_static("\n");
+            }
+            pretty_string_line(b, line);
+        }
+        b.text_static("\"");
+    });
 }
 
-fn raw_line(indentation: &str, parts: &[StringPart]) -> Doc {
+fn raw_line(b: &mut DocBuilder, indentation: &str, parts: &[StringPart]) {
     match parts {
-        [] => Vec::new(),
+        [] => {}
         [StringPart::Text(t), rest @ ..] => {
             let ws_len = t.len() - t.trim_start().len();
             let (ws, content) = t.split_at(ws_len);
             let mut line = vec![StringPart::Text(content.to_string())];
             line.extend(rest.iter().cloned());
-            concat([
-                raw_text(&format!("{indentation}{ws}")),
-                offset(text_width(ws), pretty_string_line(&line)),
-            ])
+            let mut raw = Txt::with_capacity(indentation.len() + ws.len());
+            raw.push_str(indentation);
+            raw.push_str(ws);
+            b.raw_text(raw);
+            b.offset(text_width(ws), |b| pretty_string_line(b, &line));
         }
-        parts => concat([raw_text(indentation), pretty_string_line(parts)]),
+        parts => {
+            b.raw_text(indentation);
+            pretty_string_line(b, parts);
+        }
     }
 }
 
 /// `''…''`: lines indented one level, the closing `''` back at the start.
-pub(crate) fn pretty_indented_string(cut: Option<&str>, lines: &[Vec<StringPart>]) -> Doc {
-    let docs: Vec<Doc> = lines
-        .iter()
-        .map(|l| match cut {
-            None => pretty_string_line(l),
-            Some(indentation) => raw_line(indentation, l),
-        })
-        .collect();
-    group(concat([
-        text("''"),
+pub(crate) fn pretty_indented_string(
+    b: &mut DocBuilder,
+    cut: Option<&str>,
+    lines: &[Vec<StringPart>],
+) {
+    b.group(|b| {
+        b.text_static("''");
         if lines.len() >= 2 {
-            line_()
-        } else {
-            Vec::new()
-        },
-        nest(sep_by(&newline(), docs)),
-        text("''"),
-    ]))
+            b.line_();
+        }
+        b.nest(|b| {
+            for (index, line) in lines.iter().enumerate() {
+                if index > 0 {
+                    b.newline();
+                }
+                match cut {
+                    None => pretty_string_line(b, line),
+                    Some(indentation) => raw_line(b, indentation, line),
+                }
+            }
+        });
+        b.text_static("''");
+    });
 }

@@ -161,15 +161,6 @@ pub(crate) fn expr_last(expr: &mut Expr) -> Meta<'_> {
     }
 }
 
-/// Moves a token's trailing comment to the end of its leading trivia (printed above it).
-pub(crate) fn move_trailing_comment_up<T: Clone>(ann: &Ann<T>) -> Ann<T> {
-    let mut ann = ann.clone();
-    if let Some(comment) = ann.trail.take() {
-        ann.pre.push(Trivium::LineComment(format!(" {comment}")));
-    }
-    ann
-}
-
 /// `moveTrailingCommentUp` on the trivia of a token, in place.
 pub(crate) fn move_meta_trailing_up(meta: Meta<'_>) {
     if let Some(comment) = meta.trail.take() {
@@ -177,91 +168,138 @@ pub(crate) fn move_meta_trailing_up(meta: Meta<'_>) {
     }
 }
 
-fn pretty_trivium(trivium: &Trivium) -> Doc {
+fn pretty_trivium(b: &mut DocBuilder, trivium: &Trivium) {
     match trivium {
-        Trivium::EmptyLine => emptyline(),
-        Trivium::LineComment(c) => concat([comment(&format!("#{c}")), hardline()]),
+        Trivium::EmptyLine => b.emptyline(),
+        Trivium::LineComment(c) => {
+            b.comment(prefixed("#", c));
+            b.hardline();
+        }
         Trivium::LanguageAnnotation(lang) => {
-            concat([comment(&format!("/* {lang} */")), hardspace()])
+            let mut text = Txt::const_new("/* ");
+            text.push_str(lang);
+            text.push_str(" */");
+            b.comment(text);
+            b.hardspace();
         }
         Trivium::FormatDirective(directive) => match directive {
-            Directive::Disable => disable_marker(),
-            Directive::DisabledToEof(raw) => verbatim(raw, true),
-            Directive::Enable(Some(raw)) => concat([verbatim(raw, false), hardline()]),
-            Directive::Enable(None) => concat([comment("/*nixfmt:enable*/"), hardline()]),
+            Directive::Disable => b.disable_marker(),
+            Directive::DisabledToEof(raw) => b.verbatim(raw, true),
+            Directive::Enable(Some(raw)) => {
+                b.verbatim(raw, false);
+                b.hardline();
+            }
+            Directive::Enable(None) => {
+                b.comment(Txt::const_new("/*nixfmt:enable*/"));
+                b.hardline();
+            }
         },
         Trivium::BlockComment(is_doc, lines) => {
-            let mut body = Vec::new();
-            for line in lines {
-                if line.is_empty() {
-                    body.extend(emptyline());
-                } else {
-                    body.extend(comment(line));
-                    body.extend(hardline());
+            b.comment(Txt::const_new(if *is_doc { "/**" } else { "/*" }));
+            b.hardline();
+            b.offset(2, |b| {
+                for line in lines {
+                    if line.is_empty() {
+                        b.emptyline();
+                    } else {
+                        b.comment(line.as_str());
+                        b.hardline();
+                    }
                 }
-            }
-            concat([
-                comment(if *is_doc { "/**" } else { "/*" }),
-                hardline(),
-                offset(2, body),
-                comment("*/"),
-                hardline(),
-            ])
+            });
+            b.comment(Txt::const_new("*/"));
+            b.hardline();
         }
     }
 }
 
+/// `prefix` followed by `text`, in one [`Txt`].
+fn prefixed(prefix: &str, text: &str) -> Txt {
+    let mut out = Txt::with_capacity(prefix.len() + text.len());
+    out.push_str(prefix);
+    out.push_str(text);
+    out
+}
+
 /// Leading trivia: each item on its own line (a lone language annotation stays inline).
-pub fn pretty_trivia(trivia: &Trivia) -> Doc {
-    match trivia.as_slice() {
-        [] => Vec::new(),
-        [single @ Trivium::LanguageAnnotation(_)] => pretty_trivium(single),
+pub fn pretty_trivia(b: &mut DocBuilder, trivia: &[Trivium]) {
+    match trivia {
+        [] => {}
+        [single @ Trivium::LanguageAnnotation(_)] => pretty_trivium(b, single),
         items => {
-            let mut out = hardline();
+            b.hardline();
             for item in items {
-                out.extend(pretty_trivium(item));
+                pretty_trivium(b, item);
             }
-            out
         }
     }
 }
 
 /// A trailing comment: ` # text` then a line break.
-pub(crate) fn pretty_trailing(trail: &Option<String>) -> Doc {
-    match trail {
-        Some(c) => concat([hardspace(), trailing_comment(&format!("# {c}")), hardline()]),
-        None => Vec::new(),
+pub(crate) fn pretty_trailing(b: &mut DocBuilder, trail: &Option<String>) {
+    if let Some(c) = trail {
+        b.hardspace();
+        b.trailing_comment(prefixed("# ", c));
+        b.hardline();
+    }
+}
+
+/// The text of a token (keywords and operators are static: no copy).
+pub(crate) fn pretty_token(b: &mut DocBuilder, token: &Token) {
+    match token {
+        Token::Symbol(s) => b.text_static(s),
+        other => b.text(other.text()),
     }
 }
 
 /// A token with its trivia.
-pub(crate) fn pretty_leaf(leaf: &Leaf) -> Doc {
-    concat([
-        pretty_trivia(&leaf.pre),
-        text(leaf.value.text()),
-        pretty_trailing(&leaf.trail),
-    ])
+pub(crate) fn pretty_leaf(b: &mut DocBuilder, leaf: &Leaf) {
+    pretty_trivia(b, &leaf.pre);
+    pretty_token(b, &leaf.value);
+    pretty_trailing(b, &leaf.trail);
 }
 
 /// An optional token.
-pub(crate) fn pretty_opt_leaf(leaf: &Option<Leaf>) -> Doc {
-    leaf.as_ref().map(pretty_leaf).unwrap_or_default()
+pub(crate) fn pretty_opt_leaf(b: &mut DocBuilder, leaf: &Option<Leaf>) {
+    if let Some(leaf) = leaf {
+        pretty_leaf(b, leaf);
+    }
+}
+
+/// A token with its trailing comment moved up to the end of its leading trivia
+/// (`moveTrailingCommentUp`), without copying the token.
+pub(crate) fn pretty_leaf_trail_up(b: &mut DocBuilder, leaf: &Leaf) {
+    match &leaf.trail {
+        None => pretty_leaf(b, leaf),
+        Some(c) => {
+            // Leading trivia plus one line comment: never a lone language annotation.
+            b.hardline();
+            for item in &leaf.pre {
+                pretty_trivium(b, item);
+            }
+            b.comment(prefixed("# ", c));
+            b.hardline();
+            pretty_token(b, &leaf.value);
+        }
+    }
 }
 
 /// A token without its trailing comment.
-pub(crate) fn pretty_leaf_no_trail(leaf: &Leaf) -> Doc {
-    concat([pretty_trivia(&leaf.pre), text(leaf.value.text())])
+pub(crate) fn pretty_leaf_no_trail(b: &mut DocBuilder, leaf: &Leaf) {
+    pretty_trivia(b, &leaf.pre);
+    pretty_token(b, &leaf.value);
 }
 
 /// A token without its leading trivia.
-pub(crate) fn pretty_leaf_no_pre(leaf: &Leaf) -> Doc {
-    concat([text(leaf.value.text()), pretty_trailing(&leaf.trail)])
+pub(crate) fn pretty_leaf_no_pre(b: &mut DocBuilder, leaf: &Leaf) {
+    pretty_token(b, &leaf.value);
+    pretty_trailing(b, &leaf.trail);
 }
 
 /// A whole file or interpolation: the expression and its final trivia, grouped.
-pub fn pretty_whole(whole: &Whole) -> Doc {
-    group(concat([
-        super::pretty_expr(&whole.expr),
-        pretty_trivia(&whole.trivia),
-    ]))
+pub fn pretty_whole(b: &mut DocBuilder, whole: &Whole) {
+    b.group(|b| {
+        super::pretty_expr(b, &whole.expr);
+        pretty_trivia(b, &whole.trivia);
+    });
 }
