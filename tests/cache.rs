@@ -73,13 +73,13 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// The number in the `--verbose` note "N cached (...)".
-fn cached(output: &Output) -> usize {
+/// The number that starts the `--verbose` note whose line `matches`.
+fn note_number(output: &Output, what: &str, matches: impl Fn(&str) -> bool) -> usize {
     let text = stderr(output);
     let line = text
         .lines()
-        .find(|line| line.contains(" cached ("))
-        .unwrap_or_else(|| panic!("no cache note in:\n{text}"));
+        .find(|line| line.starts_with("note: ") && matches(line))
+        .unwrap_or_else(|| panic!("no {what} note in:\n{text}"));
     line.trim_start_matches("note: ")
         .split(' ')
         .next()
@@ -88,19 +88,14 @@ fn cached(output: &Output) -> usize {
         .unwrap()
 }
 
+/// The number in the `--verbose` note "N cached (...)".
+fn cached(output: &Output) -> usize {
+    note_number(output, "cache", |line| line.contains(" cached ("))
+}
+
 /// The number in the `--verbose` note "N files read".
 fn files_read(output: &Output) -> usize {
-    let text = stderr(output);
-    let line = text
-        .lines()
-        .find(|line| line.ends_with(" read") && line.starts_with("note: "))
-        .unwrap_or_else(|| panic!("no read note in:\n{text}"));
-    line.trim_start_matches("note: ")
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    note_number(output, "read", |line| line.ends_with(" read"))
 }
 
 const TREE: &[(&str, &str)] = &[

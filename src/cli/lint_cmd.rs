@@ -322,27 +322,14 @@ fn process(
     };
     match settings.mode {
         Mode::Check => {
-            let formatted = match (language, &parsed) {
-                (Language::Nix, Some(parsed)) => {
-                    guard::catch(|| flakefmt::nix::format_nix(&source, parsed, &options))
-                        .map_err(FormatFailure::Panic)
-                        .and_then(|formatted| {
-                            formatted.map_err(|d| FormatFailure::Diagnostics(vec![d]))
-                        })
-                }
-                _ => format_text(language, &source, path, settings.store),
-            };
-            match formatted {
-                Ok(formatted) if formatted != source => result.formatted = Some(formatted),
-                Ok(_) => {}
-                Err(FormatFailure::Diagnostics(diagnostics)) => {
-                    result.diagnostics.extend(diagnostics)
-                }
-                Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
-                Err(FormatFailure::Panic(message)) => result.errors.push(format!(
-                    "internal error: the formatter panicked: {message} (please report this bug)"
-                )),
-            }
+            check_format(
+                &mut result,
+                language,
+                &source,
+                parsed.as_ref(),
+                &options,
+                settings,
+            );
             result.diagnostics.extend(linter.lint(&input));
             record_if_clean(keys, &result, &metadata);
         }
@@ -379,6 +366,35 @@ fn process(
         },
     }
     result
+}
+
+/// `check`'s formatting half: formats `source` (reusing the Nix parse the rules share) and
+/// records a difference, the diagnostics of a failure or a broken configuration in `result`.
+fn check_format(
+    result: &mut FileResult,
+    language: Language,
+    source: &str,
+    parsed: Option<&flakefmt::nix::parse::ParsedNix>,
+    options: &NixFormatOptions,
+    settings: &Settings<'_>,
+) {
+    let formatted = match (language, parsed) {
+        (Language::Nix, Some(parsed)) => {
+            guard::catch(|| flakefmt::nix::format_nix(source, parsed, options))
+                .map_err(FormatFailure::Panic)
+                .and_then(|formatted| formatted.map_err(|d| FormatFailure::Diagnostics(vec![d])))
+        }
+        _ => format_text(language, source, &result.path, settings.store),
+    };
+    match formatted {
+        Ok(formatted) if formatted != source => result.formatted = Some(formatted),
+        Ok(_) => {}
+        Err(FormatFailure::Diagnostics(diagnostics)) => result.diagnostics.extend(diagnostics),
+        Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
+        Err(FormatFailure::Panic(message)) => result.errors.push(format!(
+            "internal error: the formatter panicked: {message} (please report this bug)"
+        )),
+    }
 }
 
 /// The cache and this file's keys: the format key (`check` of a formatted language only)
@@ -831,22 +847,14 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
     };
     match settings.mode {
         Mode::Check => {
-            let formatted = match (language, &parsed) {
-                (Language::Nix, Some(parsed)) => {
-                    flakefmt::nix::format_nix(&source, parsed, &options)
-                        .map_err(|d| FormatFailure::Diagnostics(vec![d]))
-                }
-                _ => format_text(language, &source, path, settings.store),
-            };
-            match formatted {
-                Ok(formatted) if formatted != source => result.formatted = Some(formatted),
-                Ok(_) => {}
-                Err(FormatFailure::Diagnostics(diagnostics)) => {
-                    result.diagnostics.extend(diagnostics)
-                }
-                Err(FormatFailure::Config(failure)) => result.config_failure = Some(failure),
-                Err(FormatFailure::Panic(message)) => result.errors.push(message),
-            }
+            check_format(
+                &mut result,
+                language,
+                &source,
+                parsed.as_ref(),
+                &options,
+                settings,
+            );
             result.diagnostics.extend(linter.lint(&input));
             report(vec![result], settings)
         }

@@ -82,47 +82,22 @@ fn run_cli(cli: Cli) -> Exit {
         Task::Write
     };
     let style = Style::new(global.color);
-    let store = Arc::new(ConfigStore::new(
-        global.config.as_deref(),
-        CliOverrides {
-            line_width: global.line_width.map(usize::from),
-            indent_width: global.indent_width.map(usize::from),
-            strict: global.strict,
-        },
-    ));
-    guard::install_hook();
-    if let Some(failure) = store.explicit_failure() {
-        eprint!(
-            "{}",
-            output::error_line(
-                &format!("invalid configuration {failure}"),
-                style.color_stderr
-            )
-        );
-        return Exit::Errors;
-    }
+    let store = match configuration(&global, style) {
+        Ok(store) => store,
+        Err(exit) => return exit,
+    };
 
     if global.print_tree || global.print_ir {
         return debug::run(&global, &fmt.paths, &store, style);
     }
     if let Some(path) = &global.stdin_filepath {
         if !fmt.paths.is_empty() {
-            eprint!(
-                "{}",
-                output::error_line(
-                    "--stdin-filepath reads stdin; do not also pass paths",
-                    style.color_stderr
-                )
-            );
-            return Exit::Errors;
+            return stdin_with_paths(style);
         }
         return stdin::run(path, &store, task, global.force_exclude, style);
     }
 
-    let threads = global
-        .jobs
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = threads(global.jobs);
     let paths = if fmt.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -169,6 +144,41 @@ fn run_lint(
     paths: &[PathBuf],
 ) -> Exit {
     let style = Style::new(global.color);
+    let store = match configuration(global, style) {
+        Ok(store) => store,
+        Err(exit) => return exit,
+    };
+    let threads = threads(global.jobs);
+    // `lint --fix` writes files: it neither trusts nor fills the cache.
+    let cache = (!global.no_cache && mode.fixing().is_none() && global.stdin_filepath.is_none())
+        .then(|| cache::open_for_run(paths))
+        .flatten();
+    let settings = lint_cmd::Settings {
+        mode,
+        format,
+        style,
+        quiet: global.quiet,
+        force_exclude: global.force_exclude,
+        threads,
+        store: &store,
+        cache: cache.as_ref(),
+    };
+    if let Some(path) = &global.stdin_filepath {
+        if !paths.is_empty() {
+            return stdin_with_paths(style);
+        }
+        return lint_cmd::run_stdin(path, &settings);
+    }
+    let exit = lint_cmd::run(paths, &settings);
+    if let Some(cache) = cache {
+        cache::finish(cache, global.verbose);
+    }
+    exit
+}
+
+/// The configuration store of a run, with the panic hook installed; `Err` (after saying
+/// why) when the `--config` file cannot be used.
+fn configuration(global: &args::GlobalArgs, style: Style) -> Result<Arc<ConfigStore>, Exit> {
     let store = Arc::new(ConfigStore::new(
         global.config.as_deref(),
         CliOverrides {
@@ -186,42 +196,25 @@ fn run_lint(
                 style.color_stderr
             )
         );
-        return Exit::Errors;
+        return Err(Exit::Errors);
     }
-    let threads = global
-        .jobs
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // `lint --fix` writes files: it neither trusts nor fills the cache.
-    let cache = (!global.no_cache && mode.fixing().is_none() && global.stdin_filepath.is_none())
-        .then(|| cache::open_for_run(paths))
-        .flatten();
-    let settings = lint_cmd::Settings {
-        mode,
-        format,
-        style,
-        quiet: global.quiet,
-        force_exclude: global.force_exclude,
-        threads,
-        store: &store,
-        cache: cache.as_ref(),
-    };
-    if let Some(path) = &global.stdin_filepath {
-        if !paths.is_empty() {
-            eprint!(
-                "{}",
-                output::error_line(
-                    "--stdin-filepath reads stdin; do not also pass paths",
-                    style.color_stderr
-                )
-            );
-            return Exit::Errors;
-        }
-        return lint_cmd::run_stdin(path, &settings);
-    }
-    let exit = lint_cmd::run(paths, &settings);
-    if let Some(cache) = cache {
-        cache::finish(cache, global.verbose);
-    }
-    exit
+    Ok(store)
+}
+
+/// Worker threads: `--jobs`, else one per available core.
+fn threads(jobs: Option<u16>) -> usize {
+    jobs.map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `--stdin-filepath` together with paths: an error.
+fn stdin_with_paths(style: Style) -> Exit {
+    eprint!(
+        "{}",
+        output::error_line(
+            "--stdin-filepath reads stdin; do not also pass paths",
+            style.color_stderr
+        )
+    );
+    Exit::Errors
 }
