@@ -86,24 +86,63 @@ pub type Doc = Vec<DocE>;
 
 /// Builds a document by pushing into one buffer: the rules call `text`, `spacing`,
 /// `group(kind, |b| ...)`, `nest(|b| ...)` in output order. Nesting level and offset are
-/// counters applied to each text as it is pushed; a group's elements are moved into the
-/// group when its closure returns.
+/// counters applied to each text as it is pushed.
+///
+/// A builder made with [`DocBuilder::fixing`] also applies [`fixup`] as it goes (the
+/// streaming form of the same algorithm, see [`Frame`]): its result is the fixed-up
+/// document and no separate pass is needed. [`DocBuilder::new`] builds the raw document.
 #[derive(Debug, Default)]
 pub struct DocBuilder {
     buf: Doc,
     level: usize,
     offset: usize,
     has_disable_marker: bool,
+    /// `Some` in fixing mode: one frame per open group, the root first.
+    frames: Option<Vec<Frame>>,
+    /// Reused buffer for elements that go through the stream again.
+    scratch: Vec<DocE>,
+}
+
+/// An open group of a fixing [`DocBuilder`]: its fixed-up elements so far are
+/// `buf[start..]`, except the last one, `pending`, which may still merge with what
+/// follows (adjacent spacings merge, adjacent texts of the same kind join).
+///
+/// This is [`fixup`] turned into a stream: a hard space before a group moves into it; a
+/// text before a group is final; another spacing before a group waits until the group
+/// closes, then merges with the comments and hard spacings that move out of the group's
+/// start. A group that ends up empty leaves what moved out (and the waiting spacing) to
+/// be processed again.
+#[derive(Debug)]
+struct Frame {
+    start: usize,
+    pending: Option<DocE>,
 }
 
 impl DocBuilder {
-    /// An empty builder.
+    /// An empty builder of a raw document.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The document built so far.
-    pub fn finish(self) -> Doc {
+    /// An empty builder that fixes up as it goes: [`Self::finish`] returns what
+    /// `fixup(raw document)` would.
+    pub fn fixing() -> Self {
+        DocBuilder {
+            frames: Some(vec![Frame {
+                start: 0,
+                pending: None,
+            }]),
+            ..Self::default()
+        }
+    }
+
+    /// The document built so far (all groups closed).
+    pub fn finish(mut self) -> Doc {
+        if let Some(frames) = &mut self.frames
+            && let Some(pending) = frames.last_mut().and_then(|f| f.pending.take())
+        {
+            self.buf.push(pending);
+        }
         self.buf
     }
 
@@ -113,18 +152,156 @@ impl DocBuilder {
         self.has_disable_marker
     }
 
-    /// The current position in the buffer, for [`Self::since`] and [`Self::unexpand_since`].
-    pub fn mark(&self) -> usize {
-        self.buf.len()
+    /// Builds a raw document with the current nesting level and offset (to inspect it
+    /// before deciding what to push; see [`Self::replay`]).
+    pub fn raw(&mut self, f: impl FnOnce(&mut Self)) -> Doc {
+        let mut raw = DocBuilder {
+            level: self.level,
+            offset: self.offset,
+            ..Self::default()
+        };
+        f(&mut raw);
+        self.has_disable_marker |= raw.has_disable_marker;
+        raw.buf
     }
 
-    /// The elements pushed since `mark`.
-    pub fn since(&self, mark: usize) -> &[DocE] {
-        &self.buf[mark..]
+    /// Pushes a raw document element by element (its levels and offsets as they are).
+    pub fn replay(&mut self, doc: Doc) {
+        for element in doc {
+            match element {
+                DocE::Group(kind, inner) if self.frames.is_some() => {
+                    self.open_group();
+                    self.replay(inner);
+                    self.close_group(kind);
+                }
+                other => self.push(other),
+            }
+        }
+    }
+
+    fn push(&mut self, x: DocE) {
+        let Some(frames) = &mut self.frames else {
+            self.buf.push(x);
+            return;
+        };
+        let frame = frames.last_mut().expect("the root frame is never closed");
+        match (&mut frame.pending, &x) {
+            (Some(DocE::Spacing(a)), DocE::Spacing(b)) => {
+                *a = merge_spacings(*a, *b);
+                return;
+            }
+            (
+                Some(DocE::Text {
+                    kind: pending_kind,
+                    text: pending_text,
+                    ..
+                }),
+                DocE::Text { kind, text, .. },
+            ) if pending_kind == kind => {
+                pending_text.push_str(text);
+                return;
+            }
+            _ => {}
+        }
+        if let Some(done) = frame.pending.replace(x) {
+            self.buf.push(done);
+        }
+    }
+
+    fn open_group(&mut self) {
+        let Some(frames) = &mut self.frames else {
+            return;
+        };
+        let parent = frames.last_mut().expect("the root frame is never closed");
+        let pending = match parent.pending.take() {
+            // A hard space moves into the group.
+            Some(DocE::Spacing(Spacing::Hardspace)) => Some(DocE::Spacing(Spacing::Hardspace)),
+            // Another spacing waits for the group to close.
+            Some(DocE::Spacing(a)) => {
+                parent.pending = Some(DocE::Spacing(a));
+                None
+            }
+            // A text is final.
+            Some(done) => {
+                self.buf.push(done);
+                None
+            }
+            None => None,
+        };
+        frames.push(Frame {
+            start: self.buf.len(),
+            pending,
+        });
+    }
+
+    /// Finishes the group `kind` opened last: the parent's waiting spacing, what moves out
+    /// of the group's start, the group, then what moves out of its end.
+    fn close_group(&mut self, kind: GroupKind) {
+        let Some(frames) = &mut self.frames else {
+            return;
+        };
+        let frame = frames.pop().expect("a group is open");
+        if let Some(pending) = frame.pending {
+            self.buf.push(pending);
+        }
+        let start = frame.start;
+        let body = &self.buf[start..];
+        let pre_len = body
+            .iter()
+            .position(|x| !is_movable(x))
+            .unwrap_or(body.len());
+        if pre_len == body.len() {
+            // Empty: what moved out goes through the stream again, after the parent's
+            // waiting spacing (still pending there).
+            let mut again = std::mem::take(&mut self.scratch);
+            again.extend(self.buf.drain(start..));
+            for x in again.drain(..) {
+                self.push(x);
+            }
+            self.scratch = again;
+            return;
+        }
+        // `body[pre_len]` is not movable, so not a hard spacing: the ends do not overlap.
+        let post_len = body.iter().rev().take_while(|x| is_hard_spacing(x)).count();
+        if pre_len == 0 && post_len == 0 {
+            let inner = self.buf.split_off(start);
+            self.finish_group(kind, inner);
+            return;
+        }
+        let mut again = std::mem::take(&mut self.scratch);
+        again.extend(self.buf.drain(self.buf.len() - post_len..));
+        let inner = self.buf.split_off(start + pre_len);
+        again.extend(self.buf.drain(start..));
+        // `again` is the end, then the start: the start follows the parent's waiting
+        // spacing through the stream.
+        for x in again.drain(post_len..) {
+            self.push(x);
+        }
+        self.finish_group(kind, inner);
+        for x in again.drain(..) {
+            self.push(x);
+        }
+        self.scratch = again;
+    }
+
+    /// Pushes a non-empty fixed-up group after the parent's pending element, which is
+    /// final then.
+    fn finish_group(&mut self, kind: GroupKind, mut inner: Doc) {
+        if let Some(frames) = &mut self.frames
+            && let Some(done) = frames.last_mut().and_then(|f| f.pending.take())
+        {
+            self.buf.push(done);
+        }
+        let unwrap = inner.len() == 1
+            && matches!(&inner[0], DocE::Group(inner_kind, _) if *inner_kind == kind);
+        if unwrap && let Some(DocE::Group(_, nested)) = inner.pop() {
+            inner = nested;
+        }
+        self.buf.push(DocE::Group(kind, inner));
     }
 
     fn push_text(&mut self, kind: TextKind, text: Txt) {
-        self.buf.push(DocE::Text {
+        self.push(DocE::Text {
             level: self.level,
             offset: self.offset,
             kind,
@@ -187,7 +364,7 @@ impl DocBuilder {
 
     /// A single spacing.
     pub fn spacing(&mut self, spacing: Spacing) {
-        self.buf.push(DocE::Spacing(spacing));
+        self.push(DocE::Spacing(spacing));
     }
 
     /// `softline'`.
@@ -225,10 +402,16 @@ impl DocBuilder {
 
     /// A group of the given kind around what `f` pushes.
     pub fn group_kind(&mut self, kind: GroupKind, f: impl FnOnce(&mut Self)) {
-        let start = self.buf.len();
-        f(self);
-        let inner = self.buf.split_off(start);
-        self.buf.push(DocE::Group(kind, inner));
+        if self.frames.is_some() {
+            self.open_group();
+            f(self);
+            self.close_group(kind);
+        } else {
+            let start = self.buf.len();
+            f(self);
+            let inner = self.buf.split_off(start);
+            self.buf.push(DocE::Group(kind, inner));
+        }
     }
 
     /// A regular group around what `f` pushes.
@@ -249,43 +432,17 @@ impl DocBuilder {
         f(self);
         self.offset -= amount;
     }
+}
 
-    /// Appends elements built elsewhere (their levels and offsets are kept as they are).
-    pub fn extend_from(&mut self, elements: &[DocE]) {
-        self.buf.extend_from_slice(elements);
-    }
-
-    /// Replaces the elements pushed since `mark` by their one-line form (see
-    /// [`unexpand_spacing_`]) and returns `true`, or leaves them and returns `false`.
-    pub fn unexpand_since(&mut self, mark: usize, limit: Option<usize>) -> bool {
-        match unexpand_spacing_(limit, &self.buf[mark..]) {
-            Some(single) => {
-                self.buf.truncate(mark);
-                self.buf.extend(single);
-                true
-            }
-            None => false,
+/// Lowers by one the nesting level of every text in `doc` (undoes a [`DocBuilder::nest`]
+/// when a rule decides after building).
+pub fn unnest(doc: &mut [DocE]) {
+    for element in doc {
+        match element {
+            DocE::Text { level, .. } => *level = level.saturating_sub(1),
+            DocE::Group(_, inner) => unnest(inner),
+            DocE::Spacing(_) => {}
         }
-    }
-
-    /// Lowers by one the nesting level of every text pushed since `mark` (undoes a
-    /// [`Self::nest`] when a rule decides after building).
-    pub fn unnest_since(&mut self, mark: usize) {
-        fn go(doc: &mut [DocE]) {
-            for element in doc {
-                match element {
-                    DocE::Text { level, .. } => *level = level.saturating_sub(1),
-                    DocE::Group(_, inner) => go(inner),
-                    DocE::Spacing(_) => {}
-                }
-            }
-        }
-        go(&mut self.buf[mark..]);
-    }
-
-    /// Removes the element at `index` (a spacing pushed ahead of a decision).
-    pub fn remove(&mut self, index: usize) {
-        self.buf.remove(index);
     }
 }
 
@@ -705,30 +862,120 @@ mod tests {
         assert_eq!(nest(text("x")), build(|b| b.nest(|b| b.text("x"))));
     }
 
+    /// The fixing builder gives what `fixup` gives on the raw document.
+    fn same_as_fixup(f: impl Fn(&mut DocBuilder)) {
+        let mut raw = DocBuilder::new();
+        f(&mut raw);
+        let mut fixing = DocBuilder::fixing();
+        f(&mut fixing);
+        assert_eq!(fixing.finish(), fixup(raw.finish()));
+    }
+
     #[test]
-    fn the_builder_unexpands_and_unnests_what_it_pushed_since_a_mark() {
-        let mut b = DocBuilder::new();
-        b.text("f");
-        let mark = b.mark();
-        b.nest(|b| {
-            b.group(|b| {
-                b.text("a");
-                b.line();
-                b.text("b");
-            })
+    fn the_fixing_builder_agrees_with_fixup() {
+        // Texts: merged when adjacent, not across an empty group.
+        same_as_fixup(|b| {
+            b.text("a");
+            b.text("b");
+            b.group(|_| {});
+            b.text("c");
+            b.comment("# x");
+            b.comment("# y");
         });
-        assert!(!b.unexpand_since(mark, Some(2)));
-        assert!(b.unexpand_since(mark, None));
-        b.unnest_since(mark);
-        assert_eq!(
-            b.finish(),
-            concat([text("f"), text("a"), hardspace(), text("b")])
-        );
-        assert!(!build(|b| b.text("a")).is_empty());
-        let mut b = DocBuilder::new();
-        assert!(!b.has_disable_marker());
-        b.disable_marker();
+        // Spacings merge, also across an empty group and with what moves out of it.
+        same_as_fixup(|b| {
+            b.text("a");
+            b.line();
+            b.group(|b| {
+                b.hardline();
+                b.group(|_| {});
+            });
+            b.softline_();
+            b.hardspace();
+            b.text("b");
+        });
+        // A hard space moves into the group and merges with its leading spacing.
+        same_as_fixup(|b| {
+            b.text("=");
+            b.hardspace();
+            b.hardspace();
+            b.group(|b| {
+                b.line();
+                b.text("x");
+            });
+            b.hardspace();
+            b.group(|b| b.text("{"));
+        });
+        // Comments and hard spacings move out of both ends; the spacing before the
+        // group merges with them; a group of one group of the same kind is unwrapped.
+        same_as_fixup(|b| {
+            b.text("f");
+            b.line();
+            b.group(|b| {
+                b.hardline();
+                b.comment("# c");
+                b.hardline();
+                b.group(|b| {
+                    b.text("a");
+                    b.line_();
+                    b.text("b");
+                });
+                b.hardline();
+                b.emptyline();
+            });
+            b.text("g");
+            b.group_kind(GroupKind::Priority, |b| {
+                b.group_kind(GroupKind::Priority, |b| {
+                    b.trailing_comment("# t");
+                    b.text("h");
+                    b.hardline();
+                })
+            });
+        });
+        // A group holding only comments disappears; adjacent comments that move out of
+        // its start join (as `fixup` of the moved elements does).
+        same_as_fixup(|b| {
+            b.text("x");
+            b.group(|b| {
+                b.comment("# a");
+                b.group(|_| {});
+                b.comment("# b");
+                b.hardline();
+            });
+            b.line();
+            b.group(|b| {
+                b.comment("# a");
+                b.group(|_| {});
+                b.comment("# b");
+                b.text("y");
+            });
+        });
+    }
+
+    #[test]
+    fn raw_documents_replay_into_a_fixing_builder() {
+        let mut b = DocBuilder::fixing();
+        b.text("f");
+        b.nest(|b| {
+            let mut raw = b.raw(|b| {
+                b.group(|b| {
+                    b.text("a");
+                    b.line();
+                    b.text("b");
+                })
+            });
+            unnest(&mut raw);
+            let single = unexpand_spacing_(None, &raw).expect("fits on one line");
+            b.replay(single);
+            b.hardspace();
+            b.replay(raw);
+            b.disable_marker();
+        });
         assert!(b.has_disable_marker());
+        let doc = b.finish();
+        assert_eq!(doc[0], text("fa").remove(0));
+        assert_eq!(doc[3], DocE::Spacing(Spacing::Hardspace));
+        assert!(matches!(doc[4], DocE::Group(GroupKind::Regular, _)));
     }
 
     #[test]

@@ -83,32 +83,34 @@ fn build(
     Ok((doc, whole))
 }
 
-/// Runs the rules on a lowered tree, then `remove_disabled` (only when there is a
-/// disable marker) and `fixup`.
+/// Runs the rules on a lowered tree, fixing up as they go; with a disable marker, builds
+/// the raw document again for `remove_disabled` and `fixup`.
 fn fixed_doc(whole: &ast::Whole) -> Doc {
-    let (doc, has_marker) = rules_doc(whole);
-    fix(doc, has_marker)
+    match rules_doc(whole) {
+        Ok(doc) => doc,
+        Err(raw) => fix(raw),
+    }
 }
 
-/// The rules' document and whether it contains a disable marker. (Never inlined: a
-/// stage boundary for profiles.)
+/// The rules' fixed-up document, or the raw one when it contains a disable marker. (Never
+/// inlined: a stage boundary for profiles.)
 #[inline(never)]
-fn rules_doc(whole: &ast::Whole) -> (Doc, bool) {
+fn rules_doc(whole: &ast::Whole) -> Result<Doc, Doc> {
+    let mut builder = doc::DocBuilder::fixing();
+    rules::pretty_whole(&mut builder, whole);
+    if !builder.has_disable_marker() {
+        return Ok(builder.finish());
+    }
     let mut builder = doc::DocBuilder::new();
     rules::pretty_whole(&mut builder, whole);
-    let has_marker = builder.has_disable_marker();
-    (builder.finish(), has_marker)
+    Err(builder.finish())
 }
 
-/// `remove_disabled` (when needed) and `fixup`. (Never inlined: a stage boundary for
+/// `remove_disabled` and `fixup` of a raw document. (Never inlined: a stage boundary for
 /// profiles.)
 #[inline(never)]
-fn fix(doc: Doc, has_marker: bool) -> Doc {
-    if has_marker {
-        doc::fixup(remove_disabled(doc))
-    } else {
-        doc::fixup(doc)
-    }
+fn fix(doc: Doc) -> Doc {
+    doc::fixup(remove_disabled(doc))
 }
 
 /// Turns disable markers with no verbatim region after them into plain comments (run only
@@ -332,7 +334,8 @@ pub struct StageTimes {
     pub lower: std::time::Duration,
     /// Rules: tree → document.
     pub rules: std::time::Duration,
-    /// `remove_disabled` and `fixup`.
+    /// `remove_disabled` and `fixup` (only for files with a disable marker: otherwise the
+    /// rules fix up as they go and this stage is empty).
     pub fixup: std::time::Duration,
     /// Layout to text.
     pub layout: std::time::Duration,
@@ -358,9 +361,12 @@ pub fn time_stages(
         .count();
     first.pre.drain(..leading_blank);
     let lowered = Instant::now();
-    let (doc, has_marker) = rules_doc(&whole);
+    let doc = rules_doc(&whole);
     let built = Instant::now();
-    let doc = fix(doc, has_marker);
+    let doc = match doc {
+        Ok(doc) => doc,
+        Err(raw) => fix(raw),
+    };
     let fixed = Instant::now();
     std::hint::black_box(printer::layout(doc, options.width, options.indent));
     let laid_out = Instant::now();

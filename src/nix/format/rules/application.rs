@@ -193,12 +193,26 @@ pub(crate) fn pretty_app(
             }
         }
         _ => {
-            let mark = b.mark();
-            pre(b);
-            b.group_kind(GroupKind::Transparent, |b| {
-                absorb_app(b, &f_without_comment, indent_function, no_comment)
-            });
-            if is_simple_application(f, a) && b.unexpand_since(mark, None) {
+            let rendered_f = |b: &mut DocBuilder| {
+                pre(b);
+                b.group_kind(GroupKind::Transparent, |b| {
+                    absorb_app(b, &f_without_comment, indent_function, no_comment)
+                });
+            };
+            let mut on_one_line = false;
+            if is_simple_application(f, a) {
+                let raw = b.raw(rendered_f);
+                match unexpand_spacing_(None, &raw) {
+                    Some(single) => {
+                        b.replay(single);
+                        on_one_line = true;
+                    }
+                    None => b.replay(raw),
+                }
+            } else {
+                rendered_f(b);
+            }
+            if on_one_line {
                 b.hardspace();
                 absorb_last(b, a);
             } else {
@@ -212,5 +226,37 @@ pub(crate) fn pretty_app(
     });
     if has_post && !no_comment {
         b.hardline();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::nix::format::{NixFormatOptions, format_nix};
+    use crate::nix::parse::parse;
+
+    /// A call with thousands of arguments: each application level is built once (no copy
+    /// per level), and the layout matches nixfmt's (nixfmt-rs 0.5.3 prints the same): the
+    /// first line is filled, then one argument per line.
+    #[test]
+    fn a_call_with_4000_arguments_formats() {
+        // On a thread with the formatter's deep stack, as the CLI runs it.
+        std::thread::Builder::new()
+            .stack_size(crate::nix::DEEP_STACK_SIZE)
+            .spawn(format_4000_arguments)
+            .expect("spawns")
+            .join()
+            .expect("does not panic");
+    }
+
+    fn format_4000_arguments() {
+        let arguments: Vec<String> = (0..4000).map(|i| format!("a{i}")).collect();
+        let source = format!("f {}\n", arguments.join(" "));
+        let parsed = parse(&source).expect("parses");
+        let output = format_nix(&source, &parsed, &NixFormatOptions::default()).expect("formats");
+        let mut expected = format!("f {}\n", arguments[..27].join(" "));
+        for argument in &arguments[27..] {
+            expected.push_str(&format!("  {argument}\n"));
+        }
+        assert_eq!(output, expected);
     }
 }

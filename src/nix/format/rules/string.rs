@@ -22,25 +22,26 @@ pub fn pretty_string_part(b: &mut DocBuilder, part: &StringPart) {
                 }
                 if is_simple(&whole.expr) {
                     b.text_static("${");
-                    let mark = b.mark();
-                    pretty_expr(b, &whole.expr);
-                    b.unexpand_since(mark, None);
+                    let raw = b.raw(|b| pretty_expr(b, &whole.expr));
+                    b.replay(unexpand_spacing_(None, &raw).unwrap_or(raw));
                     b.text_static("}");
                     return;
                 }
             }
             b.group(|b| {
                 b.text_static("${");
-                let line_at = b.mark();
-                b.line_();
-                let mark = b.mark();
-                b.nest(|b| pretty_whole(b, whole));
-                if b.unexpand_since(mark, Some(30)) {
-                    // On one line after all: without the `line'`s and the nesting.
-                    b.unnest_since(mark);
-                    b.remove(line_at);
-                } else {
-                    b.line_();
+                let rendered = b.raw(|b| b.nest(|b| pretty_whole(b, whole)));
+                match unexpand_spacing_(Some(30), &rendered) {
+                    Some(mut single) => {
+                        // On one line after all: without the `line'`s and the nesting.
+                        unnest(&mut single);
+                        b.replay(single);
+                    }
+                    None => {
+                        b.line_();
+                        b.replay(rendered);
+                        b.line_();
+                    }
                 }
                 b.text_static("}");
             });
