@@ -53,17 +53,20 @@ impl<T> Ann<T> {
     }
 }
 
+/// Text of a token: short texts are stored inline, without an allocation.
+pub type TokenText = compact_str::CompactString;
+
 /// A token: its kind and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Token {
     /// An integer literal, verbatim.
-    Integer(String),
+    Integer(TokenText),
     /// A float literal, verbatim.
-    Float(String),
+    Float(TokenText),
     /// An identifier (also `or` used as identifier, `__curPos`).
-    Identifier(String),
+    Identifier(TokenText),
     /// `<nixpkgs>` including the angle brackets.
-    EnvPath(String),
+    EnvPath(TokenText),
     /// A keyword, operator or punctuation, by its text.
     Symbol(&'static str),
 }

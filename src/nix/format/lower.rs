@@ -38,6 +38,8 @@ pub const MAX_DEPTH: usize = 5000;
 struct Lower<'a> {
     source: &'a str,
     lines: Lines<'a>,
+    /// Reused buffer for the raw trivia after a lexeme.
+    scratch: Vec<trivia::RawTrivium>,
     pending: Trivia,
     strict: bool,
     directives: DirectiveState,
@@ -158,27 +160,16 @@ fn normalize_line(parts: Vec<StringPart>) -> Vec<StringPart> {
     out
 }
 
-/// Splits parts into lines at the literal line breaks of their text.
-fn split_lines(parts: Vec<StringPart>) -> Vec<Vec<StringPart>> {
-    let mut lines = vec![Vec::new()];
-    for part in parts {
-        match part {
-            StringPart::Text(t) => {
-                let mut pieces = t.split('\n');
-                if let Some(first) = pieces.next() {
-                    lines
-                        .last_mut()
-                        .expect("never empty")
-                        .push(StringPart::Text(first.to_string()));
-                }
-                for piece in pieces {
-                    lines.push(vec![StringPart::Text(piece.to_string())]);
-                }
-            }
-            other => lines.last_mut().expect("never empty").push(other),
-        }
+/// Appends text to a line, merging it into a text part before it; empty text is dropped.
+fn push_text(line: &mut Vec<StringPart>, text: &str) {
+    if text.is_empty() {
+        return;
     }
-    lines.into_iter().map(normalize_line).collect()
+    if let Some(StringPart::Text(previous)) = line.last_mut() {
+        previous.push_str(text);
+    } else {
+        line.push(StringPart::Text(text.to_string()));
+    }
 }
 
 fn is_spaces(text: &str) -> bool {
@@ -275,19 +266,22 @@ impl<'a> Lower<'a> {
     /// Finishes a lexeme that started on `line` and ends at `end`: reads the trivia after
     /// it.
     fn finish<T>(&mut self, pre: Trivia, line: usize, end: usize, value: T) -> Ann<T> {
-        let (items, next) = trivia::lex(self.source, end);
-        let trail = if items.is_empty() {
-            None
-        } else {
-            // The next lexeme's column only matters for a lone trailing line comment.
-            let next_column = match items.first() {
-                Some(trivia::RawTrivium::LineComment(..)) => trivia::column(self.source, next),
-                _ => 0,
-            };
-            let (trail, leading) =
-                trivia::split(self.source, &mut self.directives, &items, next_column);
-            self.pending.extend(leading);
-            trail
+        let next = trivia::lex_into(self.source, end, &mut self.scratch);
+        // Most lexemes are followed by nothing or by a single line break.
+        let trail = match self.scratch.as_slice() {
+            [] => {
+                self.lines.advance(end, next, 0);
+                None
+            }
+            [trivia::RawTrivium::Newlines(n)] => {
+                self.lines.advance(end, next, *n);
+                if *n == 1 {
+                    None
+                } else {
+                    self.split_trivia(next)
+                }
+            }
+            _ => self.split_trivia(next),
         };
         Ann {
             pre,
@@ -295,6 +289,31 @@ impl<'a> Lower<'a> {
             value,
             trail,
         }
+    }
+
+    /// Splits the raw trivia in `scratch` into a trailing comment (returned) and leading
+    /// trivia (pending for the next lexeme at `next`).
+    fn split_trivia(&mut self, next: usize) -> Option<String> {
+        // The next lexeme's column only matters for a lone trailing line comment.
+        let next_column = match self.scratch.first() {
+            Some(trivia::RawTrivium::LineComment(..)) => trivia::column(self.source, next),
+            _ => 0,
+        };
+        let (trail, leading) = trivia::split(
+            self.source,
+            &mut self.directives,
+            &self.scratch,
+            next_column,
+        );
+        self.pending.extend(leading);
+        trail
+    }
+
+    /// Line of a token; the cursor then moves to its end (a token has no line break).
+    fn token_line(&mut self, token: Tok<'a>) -> usize {
+        let line = self.line(token.start());
+        self.lines.advance(token.start(), token.end(), 0);
+        line
     }
 
     fn leaf_token(&mut self, token: Tok<'a>) -> Leaf {
@@ -307,7 +326,7 @@ impl<'a> Lower<'a> {
             kind => Token::Symbol(symbol(kind)),
         };
         let pre = self.take_pending();
-        let line = self.line(token.start());
+        let line = self.token_line(token);
         self.finish(pre, line, token.end(), value)
     }
 
@@ -321,7 +340,7 @@ impl<'a> Lower<'a> {
                         range: node.range(),
                     })?;
                     let pre = self.take_pending();
-                    let line = self.line(token.start());
+                    let line = self.token_line(token);
                     Ok(self.finish(
                         pre,
                         line,
@@ -346,9 +365,9 @@ impl<'a> Lower<'a> {
         let saved_strict = std::mem::replace(&mut self.strict, false);
         let before = self.directives.pending_disable;
         let outer_cuts = self.directives.cut_interpolations;
-        let (items, _) = trivia::lex(self.source, open.end());
-        if !items.is_empty() {
-            let leading = trivia::convert_leading(self.source, &mut self.directives, &items);
+        trivia::lex_into(self.source, open.end(), &mut self.scratch);
+        if !self.scratch.is_empty() {
+            let leading = trivia::convert_leading(self.source, &mut self.directives, &self.scratch);
             self.pending.extend(leading);
         }
         let expr = self.expr(expr)?;
@@ -363,9 +382,12 @@ impl<'a> Lower<'a> {
         })
     }
 
-    /// Raw string parts (text and interpolations) between the delimiters.
-    fn string_parts(&mut self, node: Node<'a>) -> Result<Vec<StringPart>> {
-        let mut parts = Vec::new();
+    /// The parts (text and interpolations) between the delimiters of a string or path,
+    /// split into lines at the literal line breaks of the text when `split`; every line is
+    /// normalised like [`normalize_line`] (adjacent texts merged, empty ones dropped).
+    fn string_lines(&mut self, node: Node<'a>, split: bool) -> Result<Vec<Vec<StringPart>>> {
+        let mut lines = Vec::with_capacity(1);
+        let mut line: Vec<StringPart> = Vec::new();
         for child in node.parts() {
             match child {
                 El::Token(token)
@@ -374,16 +396,29 @@ impl<'a> Lower<'a> {
                         TOKEN_STRING_CONTENT | TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
                     ) =>
                 {
-                    parts.push(StringPart::Text(token.text().to_string()))
+                    let text = token.text();
+                    if !split {
+                        push_text(&mut line, text);
+                        continue;
+                    }
+                    let mut pieces = text.split('\n');
+                    if let Some(first) = pieces.next() {
+                        push_text(&mut line, first);
+                    }
+                    for piece in pieces {
+                        lines.push(std::mem::take(&mut line));
+                        push_text(&mut line, piece);
+                    }
                 }
                 El::Node(inner) if inner.kind() == NODE_INTERPOL => {
                     let whole = self.whole_inner(inner)?;
-                    parts.push(StringPart::Interpolation(Box::new(whole)));
+                    line.push(StringPart::Interpolation(Box::new(whole)));
                 }
                 _ => {}
             }
         }
-        Ok(parts)
+        lines.push(line);
+        Ok(lines)
     }
 
     fn is_indented(node: Node<'_>) -> bool {
@@ -394,8 +429,7 @@ impl<'a> Lower<'a> {
     fn simple_string(&mut self, node: Node<'a>) -> Result<NixString> {
         let pre = self.take_pending();
         let line = self.line(node.start());
-        let parts = self.string_parts(node)?;
-        let lines = split_lines(parts);
+        let lines = self.string_lines(node, true)?;
         Ok(self.finish(pre, line, node.end(), lines))
     }
 
@@ -406,9 +440,9 @@ impl<'a> Lower<'a> {
         let pre = self.take_pending();
         let line = self.line(node.start());
         let cuts_before = self.directives.cut_interpolations;
-        let parts = self.string_parts(node)?;
+        let lines = self.string_lines(node, true)?;
         let cut = self.directives.cut_interpolations != cuts_before;
-        let (indentation, lines) = fix_indented_string(split_lines(parts));
+        let (indentation, lines) = fix_indented_string(lines);
         let ann = self.finish(pre, line, node.end(), lines);
         let convertible = !cut
             && ann.value.len() <= 1
@@ -452,7 +486,7 @@ impl<'a> Lower<'a> {
             return error("a path cannot start with an interpolation", node);
         }
         let line = self.line(node.start());
-        let parts = normalize_line(self.string_parts(node)?);
+        let parts = self.string_lines(node, false)?.pop().unwrap_or_default();
         Ok(Term::Path(self.finish(pre, line, node.end(), parts)))
     }
 
@@ -500,7 +534,7 @@ impl<'a> Lower<'a> {
 
     /// An attrpath: `dot` is the dot before the first selector (selections).
     fn selectors(&mut self, node: Node<'a>, mut dot: Option<Leaf>) -> Result<Vec<Selector>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(node.parts().filter(|c| c.kind() != TOKEN_DOT).count());
         for child in node.parts() {
             if child.kind() == TOKEN_DOT {
                 dot = Some(self.leaf(child)?);
@@ -522,12 +556,14 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// Items of a list, set or let: `count` elements (comment items come on top).
     fn items<T>(
         &mut self,
         nodes: impl IntoIterator<Item = Node<'a>>,
+        count: usize,
         mut convert: impl FnMut(&mut Self, Node<'a>) -> Result<T>,
     ) -> Result<Items<T>> {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(count);
         for node in nodes {
             if !self.pending.is_empty() {
                 items.push(Item::Comments(self.take_pending()));
@@ -750,7 +786,7 @@ impl<'a> Lower<'a> {
         };
         Ok(if token.kind() == TOKEN_URI {
             let pre = self.take_pending();
-            let line = self.line(token.start());
+            let line = self.token_line(token);
             let value = vec![vec![StringPart::Text(token.text().to_string())]];
             Expr::Term(Term::SimpleString(self.finish(
                 pre,
@@ -793,7 +829,8 @@ impl<'a> Lower<'a> {
         for part in node.nodes() {
             flatten_or_items(part, &mut inner);
         }
-        let items = self.items(inner, |this, n| this.term(n))?;
+        let count = inner.len();
+        let items = self.items(inner, count, |this, n| this.term(n))?;
         let close = self.leaf(parts.token(TOKEN_R_BRACK)?)?;
         Ok(Expr::Term(Term::List(open, items, close)))
     }
@@ -806,7 +843,8 @@ impl<'a> Lower<'a> {
             _ => None,
         };
         let open = self.leaf(parts.token(TOKEN_L_BRACE)?)?;
-        let items = self.items(node.nodes(), |this, n| this.binder(n))?;
+        let count = node.nodes().count();
+        let items = self.items(node.nodes(), count, |this, n| this.binder(n))?;
         let close = self.leaf(parts.token(TOKEN_R_BRACE)?)?;
         Ok(Expr::Term(Term::Set(keyword, open, items, close)))
     }
@@ -949,7 +987,9 @@ impl<'a> Lower<'a> {
         let Some(body) = node.nodes().last() else {
             return error("malformed let", node);
         };
-        let items = self.items(node.nodes().take(count - 1), |this, n| this.binder(n))?;
+        let items = self.items(node.nodes().take(count - 1), count - 1, |this, n| {
+            this.binder(n)
+        })?;
         let in_ = self.leaf(parts.token(TOKEN_IN)?)?;
         let body = self.expr(body)?;
         Ok(Expr::Let(let_, items, in_, Box::new(body)))
@@ -989,6 +1029,7 @@ pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
     let mut lower = Lower {
         source,
         lines: Lines::new(source),
+        scratch: Vec::new(),
         pending: Vec::new(),
         strict,
         directives: DirectiveState::default(),
@@ -1008,4 +1049,66 @@ pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
         expr,
         trivia: final_trivia,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowered(source: &str, strict: bool) -> Whole {
+        let parsed = crate::nix::parse::parse(source).expect("parses");
+        lower(source, &parsed.root, strict).expect("lowers")
+    }
+
+    /// The lines of the names and `=` of a set's bindings, and of its braces.
+    fn set_lines(whole: &Whole) -> Vec<(String, usize, usize)> {
+        let Expr::Term(Term::Set(_, open, items, close)) = &whole.expr else {
+            panic!("not a set");
+        };
+        let mut out = vec![("{".to_string(), open.line, 0)];
+        for item in items {
+            if let Item::Item(Binder::Assignment(path, assign, _, _)) = item
+                && let [
+                    Selector {
+                        selector: SimpleSelector::Id(name),
+                        ..
+                    },
+                ] = path.as_slice()
+            {
+                out.push((name.value.text().to_string(), name.line, assign.line));
+            }
+        }
+        out.push(("}".to_string(), close.line, 0));
+        out
+    }
+
+    #[test]
+    fn token_lines_count_line_breaks_in_strings_comments_and_crlf() {
+        let source = "{\n  a = ''\n    x\n  '';\n  b /* c\n d */ = \"1\n2\";\r\n\r\n  c\n  = \"${x}\";\n  d = 1; # e\n\n\n  f = 2;\n}\n";
+        let expected = vec![
+            ("{".to_string(), 1, 0),
+            ("a".to_string(), 2, 2),
+            ("b".to_string(), 5, 6),
+            ("c".to_string(), 9, 10),
+            ("d".to_string(), 11, 11),
+            ("f".to_string(), 14, 14),
+            ("}".to_string(), 15, 0),
+        ];
+        assert_eq!(set_lines(&lowered(source, false)), expected);
+        // `--strict` puts every token (outside interpolations) on line 1.
+        let strict = set_lines(&lowered(source, true));
+        assert!(strict.iter().all(|(_, line, _)| *line == 1), "{strict:?}");
+    }
+
+    #[test]
+    fn a_token_after_unicode_space_still_gets_its_comment() {
+        let whole = lowered("{ a = 1;\u{a0}# note\n}", false);
+        let Expr::Term(Term::Set(_, _, items, _)) = &whole.expr else {
+            panic!("not a set");
+        };
+        let Some(Item::Item(Binder::Assignment(_, _, _, semicolon))) = items.first() else {
+            panic!("{items:?}");
+        };
+        assert_eq!(semicolon.trail.as_deref(), Some("note"));
+    }
 }

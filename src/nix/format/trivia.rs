@@ -52,6 +52,16 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// Moves the cursor from `from` to `to` when it is at `from`, knowing that `newlines`
+    /// line breaks lie in between (a token's text has none; the lexer counts the line
+    /// breaks of plain trivia), so those bytes are never scanned.
+    pub fn advance(&mut self, from: usize, to: usize, newlines: usize) {
+        if self.offset == from {
+            self.offset = to;
+            self.line += newlines;
+        }
+    }
+
     /// 1-based line of a byte offset.
     pub fn line(&mut self, offset: usize) -> usize {
         fn newlines(bytes: &[u8]) -> usize {
@@ -72,6 +82,7 @@ pub fn is_hspace(c: char) -> bool {
     c.is_whitespace() && c != '\n' && c != '\r'
 }
 
+#[inline]
 fn skip_hspace(source: &str, mut pos: usize) -> usize {
     let bytes = source.as_bytes();
     while let Some(&byte) = bytes.get(pos) {
@@ -100,14 +111,13 @@ fn may_start_trivia(byte: u8) -> bool {
     !byte.is_ascii() || matches!(byte, b'\t'..=b'\r' | b' ' | b'#' | b'/')
 }
 
+#[inline]
 fn eol(source: &str, pos: usize) -> Option<usize> {
-    let rest = &source[pos..];
-    if rest.starts_with('\n') {
-        Some(pos + 1)
-    } else if rest.starts_with("\r\n") {
-        Some(pos + 2)
-    } else {
-        None
+    let bytes = source.as_bytes();
+    match bytes.get(pos) {
+        Some(b'\n') => Some(pos + 1),
+        Some(b'\r') if bytes.get(pos + 1) == Some(&b'\n') => Some(pos + 2),
+        _ => None,
     }
 }
 
@@ -197,18 +207,35 @@ fn string_delimiter_next(source: &str, pos: usize) -> bool {
 /// Lexes the trivia at `pos` (just after a lexeme). Returns the items and the offset of
 /// the next lexeme.
 pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
-    if source
-        .as_bytes()
-        .get(pos)
-        .is_none_or(|&b| !may_start_trivia(b))
-    {
-        return (Vec::new(), pos);
-    }
-    let mut pos = skip_hspace(source, pos);
     let mut items = Vec::new();
+    let next = lex_into(source, pos, &mut items);
+    (items, next)
+}
+
+/// [`lex`] into a reused buffer (cleared first): most lexemes are followed by a space or
+/// a single line break, which then costs no allocation.
+#[inline]
+pub fn lex_into(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize {
+    items.clear();
+    let bytes = source.as_bytes();
+    match bytes.get(pos) {
+        Some(&b) if may_start_trivia(b) => {}
+        _ => return pos,
+    }
+    // One space, then the next lexeme.
+    if bytes[pos] == b' ' && bytes.get(pos + 1).is_none_or(|&b| !may_start_trivia(b)) {
+        return pos + 1;
+    }
+    lex_trivia(source, pos, items)
+}
+
+/// The general case of [`lex_into`].
+fn lex_trivia(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize {
+    let bytes = source.as_bytes();
+    let mut pos = skip_hspace(source, pos);
     loop {
-        let rest = &source[pos..];
-        if rest.starts_with("/*") {
+        let byte = bytes.get(pos).copied();
+        if byte == Some(b'/') && bytes.get(pos + 1) == Some(&b'*') {
             let comment = block_comment(source, pos);
             // Language annotation?
             if let Some((false, lines, end)) = &comment
@@ -233,13 +260,17 @@ pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
                 }
                 None => break,
             }
-        } else if rest.starts_with('#') {
+        } else if byte == Some(b'#') {
             let column = column(source, pos);
-            let line_end = rest.find(['\n', '\r']).map_or(source.len(), |i| pos + i);
+            let line_end = source[pos..]
+                .find(['\n', '\r'])
+                .map_or(source.len(), |i| pos + i);
             let text = source[pos + 1..line_end].trim_end().to_string();
             items.push(RawTrivium::LineComment(text, column));
             pos = skip_hspace(source, line_end);
-        } else if let Some(mut next) = eol(source, pos) {
+        } else if let Some(b'\n' | b'\r') = byte
+            && let Some(mut next) = eol(source, pos)
+        {
             let mut count = 1;
             next = skip_hspace(source, next);
             while let Some(after) = eol(source, next) {
@@ -252,7 +283,7 @@ pub fn lex(source: &str, pos: usize) -> (Vec<RawTrivium>, usize) {
             break;
         }
     }
-    (items, pos)
+    pos
 }
 
 /// A `/*nixfmt:disable*/` or `/*nixfmt:enable*/` alone until the end of its line.
