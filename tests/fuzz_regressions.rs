@@ -153,7 +153,8 @@ fn seed_sources() -> Vec<String> {
 /// The CI smoke run: a fixed number of deterministic mutants of the seed corpus (layout
 /// and comments at token boundaries, expressions swapped between files, byte-level edits),
 /// each checked by the fuzz targets' properties. `FUZZ_SMOKE_ITERATIONS` and
-/// `FUZZ_SMOKE_SEED` change the run; a failure names its iteration and prints the input.
+/// `FUZZ_SMOKE_SEED` change the run; a failure names its iteration and prints the input
+/// (and `FUZZ_SMOKE_SAVE=DIR` writes it to a file there, for minimising).
 fn smoke(target: &str, check: fn(&[u8]) -> Result<(), String>, default_iterations: usize) {
     let iterations = std::env::var("FUZZ_SMOKE_ITERATIONS")
         .ok()
@@ -178,6 +179,10 @@ fn smoke(target: &str, check: fn(&[u8]) -> Result<(), String>, default_iteration
             valid += 1;
         }
         if let Err(message) = check(input.as_bytes()) {
+            if let Some(dir) = std::env::var_os("FUZZ_SMOKE_SAVE") {
+                let path = Path::new(&dir).join(format!("{target}-{seed}-{iteration}.nix"));
+                std::fs::write(&path, &input).unwrap();
+            }
             failures.push(format!(
                 "iteration {iteration} (FUZZ_SMOKE_SEED={seed}): {message}\ninput:\n{input}"
             ));

@@ -89,8 +89,11 @@ fn skip_hspace(source: &str, mut pos: usize) -> usize {
         if byte == b' ' || byte == b'\t' {
             pos += 1;
         } else if byte.is_ascii() {
-            // Other ASCII whitespace that does not end a line: vertical tab, form feed.
-            if matches!(byte, 0x0b | 0x0c) {
+            // Other ASCII whitespace that does not end a line: vertical tab, form feed, and
+            // a carriage return not followed by a line feed (whitespace to Nix; nixfmt
+            // rejects it, and stopping here lost the comments after it).
+            if matches!(byte, 0x0b | 0x0c) || (byte == b'\r' && bytes.get(pos + 1) != Some(&b'\n'))
+            {
                 pos += 1;
             } else {
                 break;
@@ -262,9 +265,9 @@ fn lex_trivia(source: &str, pos: usize, items: &mut Vec<RawTrivium>) -> usize {
             }
         } else if byte == Some(b'#') {
             let column = column(source, pos);
-            let line_end = source[pos..]
-                .find(['\n', '\r'])
-                .map_or(source.len(), |i| pos + i);
+            // The comment runs to the line feed, as rnix reads it: a lone carriage return
+            // inside it is comment text (the `\r` of a CRLF is trimmed below).
+            let line_end = source[pos..].find('\n').map_or(source.len(), |i| pos + i);
             let text = source[pos + 1..line_end].trim_end().to_string();
             items.push(RawTrivium::LineComment(text, column));
             pos = skip_hspace(source, line_end);
