@@ -1100,6 +1100,17 @@ mod tests {
         assert!(strict.iter().all(|(_, line, _)| *line == 1), "{strict:?}");
     }
 
+    /// Nix rejects `{ a, a }: a` when evaluating, but nixfmt's parser accepts it and
+    /// formats the formals as they are (checked in NixOS/nixfmt's `Parser.hs`): so do we.
+    #[test]
+    fn duplicate_formals_are_formatted_like_nixfmt_does() {
+        let source = "{a,a}: a";
+        let parsed = crate::nix::parse::parse(source).expect("rnix accepts duplicate formals");
+        let options = crate::nix::NixFormatOptions::default();
+        let output = crate::nix::format::format_nix(source, &parsed, &options);
+        assert_eq!(output.expect("formats"), "{ a, a }: a\n");
+    }
+
     #[test]
     fn a_token_after_unicode_space_still_gets_its_comment() {
         let whole = lowered("{ a = 1;\u{a0}# note\n}", false);

@@ -169,20 +169,52 @@ pub fn eq_expr(a: &Expr, b: &Expr) -> bool {
 }
 
 /// The characters of all comments, without whitespace and comment punctuation, sorted:
-/// formatting may move, join and re-indent comments but never lose their text.
+/// formatting may move, join and re-indent comments but never lose their text. Walks the
+/// green tree with an explicit stack: no allocation per node, no recursion.
 pub fn comment_fingerprint(root: &rnix::SyntaxNode) -> Vec<char> {
-    let mut chars: Vec<char> = root
-        .descendants_with_tokens()
-        .filter_map(|element| element.into_token())
-        .filter(|token| token.kind() == rnix::SyntaxKind::TOKEN_COMMENT)
-        .flat_map(|token| {
-            token
-                .text()
-                .chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '/'))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    use rowan::{Language, NodeOrToken};
+    let comment = rnix::NixLanguage::kind_to_raw(rnix::SyntaxKind::TOKEN_COMMENT);
+    let mut chars: Vec<char> = Vec::new();
+    let mut stack = vec![root.green().children()];
+    while let Some(children) = stack.last_mut() {
+        match children.next() {
+            None => {
+                stack.pop();
+            }
+            Some(NodeOrToken::Node(node)) => stack.push(node.children()),
+            Some(NodeOrToken::Token(token)) if token.kind() == comment => chars.extend(
+                token
+                    .text()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '/')),
+            ),
+            Some(NodeOrToken::Token(_)) => {}
+        }
+    }
     chars.sort_unstable();
     chars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprint(source: &str) -> String {
+        let parsed = crate::nix::parse::parse(source).expect("parses");
+        comment_fingerprint(&parsed.root).into_iter().collect()
+    }
+
+    #[test]
+    fn fingerprints_hold_the_sorted_text_of_every_comment_at_any_depth() {
+        assert_eq!(
+            fingerprint("# ba\n{ a = [ (x /* dc */) ]; } # e\n"),
+            "abcde"
+        );
+        assert_eq!(fingerprint("{ a = 1; }"), "");
+        // Moving and re-wrapping comments keeps the fingerprint.
+        assert_eq!(
+            fingerprint("{\n  # c\n  a = 1; # b\n}\n"),
+            fingerprint("{ a = /* b */ 1; } /* c */")
+        );
+    }
 }
