@@ -4,240 +4,623 @@
 //! `(indentation, nesting level)` pairs. A group is printed on one line when it fits
 //! together with the following text up to the next possible break; otherwise its priority
 //! children are tried (last first), and otherwise it is dissolved.
+//!
+//! The document is first flattened into [`Items`]: its elements in document order, each
+//! group followed by its contents, so that a run of siblings is a range of positions and
+//! the lookahead of an element is usually just "everything from position `p` on". One
+//! backward pass then gives, per position, the width of the first line of everything
+//! after it and the next text; prefix sums give the columns any range needs at least.
+//! These answer the measuring questions of nixfmt's algorithm without walking the
+//! lookahead again for every group.
 
 use smallvec::SmallVec;
 
 use super::doc::{Doc, DocE, GroupKind, Spacing, TextKind, merge_spacings, text_width};
 
-/// Lookahead: the elements following the one being printed, as a chain of slices.
+/// One element of the flattened document.
 #[derive(Clone, Copy)]
-struct Rest<'a> {
-    heads: &'a [&'a [DocE]],
-    tail: Option<&'a Rest<'a>>,
-}
-
-/// A lone hard space, spliced into sequences by [`unexpand_spacing`].
-static HARDSPACE: [DocE; 1] = [DocE::Spacing(Spacing::Hardspace)];
-
-/// A few slices walked one after the other (a group's parts).
-type Parts<'a> = SmallVec<[&'a [DocE]; 4]>;
-
-/// What a walk sees: a text, or a run of adjacent spacings merged into one.
-enum Leaf<'a> {
-    Text(TextKind, &'a str),
+enum Item<'a> {
+    Text {
+        level: u32,
+        offset: u32,
+        kind: TextKind,
+        /// Columns of `text`.
+        width: u32,
+        text: &'a str,
+    },
     Spacing(Spacing),
+    /// A group; its contents are the items after it, up to `end` (exclusive).
+    Group {
+        kind: GroupKind,
+        end: usize,
+    },
 }
 
-/// Receives the leaves of a walk; returning `false` stops it.
-trait Visit<'a> {
-    fn leaf(&mut self, leaf: Leaf<'a>) -> bool;
+/// A run of siblings with their contents: the items in `start..end`.
+type Span = (usize, usize);
+
+/// A few spans walked one after the other (a group's parts).
+type Spans = SmallVec<[Span; 8]>;
+
+/// The span of the lone hard space spliced in by [`Items::unexpand_spacing`].
+const HARDSPACE: Span = (0, 1);
+
+/// What an item that can never be on one line adds to the prefix sums of [`Items::cost`].
+const NEVER_FLAT: u64 = 1 << 40;
+
+/// Lookahead: the spans following the element being printed.
+#[derive(Clone, Copy)]
+struct Rest<'r> {
+    heads: &'r [Span],
+    tail: Option<&'r Rest<'r>>,
+    /// `Some(p)` when the whole lookahead is the end of the document from position `p`.
+    suffix: Option<usize>,
 }
 
-/// Walks slices in order, entering groups, and hands each text and each run of spacings
-/// (merged) to a visitor. A run of spacings continues past the end of a group or slice
-/// but not into the start of a group: the group's first spacing begins a new run.
-struct Walk<V> {
-    pending: Option<Spacing>,
-    visit: V,
+/// Merges a spacing into a pending run of spacings.
+fn merge_into(pending: Option<Spacing>, spacing: Spacing) -> Option<Spacing> {
+    Some(match pending {
+        Some(p) => merge_spacings(p, spacing),
+        None => spacing,
+    })
 }
 
-impl<'a, V: Visit<'a>> Walk<V> {
-    fn new(visit: V) -> Self {
-        Walk {
-            pending: None,
-            visit,
-        }
+fn is_comment(kind: TextKind) -> bool {
+    matches!(kind, TextKind::Comment | TextKind::TrailingComment)
+}
+
+/// One position of the flattened document: its element and what is precomputed there.
+struct Node<'a> {
+    item: Item<'a>,
+    /// The columns the items before this position take at least on one line (their
+    /// regular texts), plus [`NEVER_FLAT`] per hard line break or directive text.
+    cost: u64,
+    /// The width of the first line of everything from here on when everything breaks.
+    flw: isize,
+}
+
+/// The flattened document and what is precomputed over it. Position 0 is [`HARDSPACE`],
+/// position 1 the group around the whole document, which ends at position `end`, where a
+/// last node holds the values for the end of the document.
+struct Items<'a> {
+    nodes: Vec<Node<'a>>,
+    /// Running total of [`Node::cost`] while flattening.
+    total: u64,
+    /// Total bytes of text, to size the output.
+    text_bytes: usize,
+}
+
+/// Columns of a text: its length when it is ASCII (the usual case), else its code points.
+fn width_of(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text_width(text)
+    }
+}
+
+/// The number of elements of `doc`, counting those inside groups.
+fn count(doc: &[DocE]) -> usize {
+    doc.iter()
+        .map(|element| match element {
+            DocE::Group(_, inner) => 1 + count(inner),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// What an item adds to the prefix sums of [`Items::cost`].
+fn least_columns(item: &Item<'_>) -> u64 {
+    match *item {
+        Item::Text {
+            kind: TextKind::Regular,
+            width,
+            ..
+        } => width as u64,
+        Item::Text {
+            kind: TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText,
+            ..
+        } => NEVER_FLAT,
+        Item::Spacing(Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_)) => NEVER_FLAT,
+        _ => 0,
+    }
+}
+
+impl<'a> Items<'a> {
+    fn new(doc: &'a [DocE]) -> Self {
+        let n = count(doc) + 2;
+        let mut items = Items {
+            nodes: Vec::with_capacity(n + 1),
+            total: 0,
+            text_bytes: 0,
+        };
+        items.push(Item::Spacing(Spacing::Hardspace));
+        items.push(Item::Group {
+            kind: GroupKind::Regular,
+            end: n,
+        });
+        items.flatten(doc);
+        debug_assert_eq!(items.nodes.len(), n);
+        // The end of the document: never walked, only its values are read.
+        items.push(Item::Spacing(Spacing::Softbreak));
+        items.measure();
+        items
     }
 
-    fn flush(&mut self) -> bool {
-        match self.pending.take() {
-            Some(spacing) => self.visit.leaf(Leaf::Spacing(spacing)),
-            None => true,
-        }
+    #[inline]
+    fn push(&mut self, item: Item<'a>) {
+        let cost = self.total;
+        self.total += least_columns(&item);
+        self.nodes.push(Node { item, cost, flw: 0 });
     }
 
-    fn slice(&mut self, xs: &'a [DocE]) -> bool {
-        for x in xs {
-            match x {
-                DocE::Spacing(s) => {
-                    self.pending = Some(match self.pending {
-                        Some(p) => merge_spacings(p, *s),
-                        None => *s,
+    fn flatten(&mut self, doc: &'a [DocE]) {
+        for element in doc {
+            match element {
+                DocE::Text {
+                    level,
+                    offset,
+                    kind,
+                    text,
+                } => {
+                    self.text_bytes += text.len();
+                    self.push(Item::Text {
+                        level: *level as u32,
+                        offset: *offset as u32,
+                        kind: *kind,
+                        width: width_of(text) as u32,
+                        text,
                     });
                 }
-                DocE::Text { kind, text, .. } => {
-                    if !self.flush() || !self.visit.leaf(Leaf::Text(*kind, text)) {
-                        return false;
-                    }
-                }
-                DocE::Group(_, inner) => {
-                    if !self.flush() || !self.slice(inner) {
-                        return false;
-                    }
+                DocE::Spacing(spacing) => self.push(Item::Spacing(*spacing)),
+                DocE::Group(kind, inner) => {
+                    let at = self.nodes.len();
+                    self.push(Item::Group {
+                        kind: *kind,
+                        end: at,
+                    });
+                    self.flatten(inner);
+                    let end = self.nodes.len();
+                    self.nodes[at].item = Item::Group { kind: *kind, end };
                 }
             }
         }
-        true
     }
 
-    fn parts(&mut self, parts: &[&'a [DocE]]) -> bool {
-        parts.iter().all(|part| self.slice(part))
-    }
-
-    fn rest(&mut self, mut rest: Option<&'a Rest<'a>>) -> bool {
-        while let Some(r) = rest {
-            if !self.parts(r.heads) {
-                return false;
-            }
-            rest = r.tail;
+    /// The backward pass: the first-line width of every suffix.
+    fn measure(&mut self) {
+        let n = self.len();
+        // The first-line width of the suffix after the current position, and whether that
+        // suffix starts with a spacing.
+        let (mut after, mut after_spacing) = (0, false);
+        for node in self.nodes[..n].iter_mut().rev() {
+            let here = match node.item {
+                Item::Text { kind, width, .. } => {
+                    (if is_comment(kind) { 0 } else { width as isize }) + after
+                }
+                Item::Group { .. } => after,
+                // Merges with a following spacing (which then decides alone), else one
+                // column.
+                Item::Spacing(Spacing::Hardspace) => after + isize::from(!after_spacing),
+                Item::Spacing(_) => 0,
+            };
+            node.flw = here;
+            after = here;
+            after_spacing = matches!(node.item, Item::Spacing(_));
         }
-        true
     }
 
-    /// Ends the walk (hands over a last run of spacings) and returns the visitor.
-    fn finish(mut self) -> V {
-        self.flush();
-        self.visit
+    /// The end of the document (the position of the last node).
+    fn len(&self) -> usize {
+        self.nodes.len() - 1
+    }
+
+    #[inline]
+    fn item(&self, i: usize) -> &Item<'a> {
+        &self.nodes[i].item
+    }
+
+    /// The columns `span` takes at least on one line ([`NEVER_FLAT`] or more if it cannot).
+    fn cost(&self, (start, end): Span) -> u64 {
+        self.nodes[end].cost - self.nodes[start].cost
+    }
+
+    /// The columns `spans` take at least on one line.
+    fn spans_cost(&self, spans: &[Span]) -> u64 {
+        spans.iter().map(|&span| self.cost(span)).sum()
+    }
+
+    /// Where the first sibling after position `i` starts.
+    fn next_sibling(&self, i: usize) -> usize {
+        match *self.item(i) {
+            Item::Group { end, .. } => end,
+            _ => i + 1,
+        }
+    }
+
+    /// The first-line width of everything from `p` on, after a hard space that merges
+    /// with it.
+    fn flw_hard(&self, p: usize) -> isize {
+        let starts_with_spacing = p < self.len() && matches!(self.item(p), Item::Spacing(_));
+        self.nodes[p].flw + isize::from(!starts_with_spacing)
+    }
+
+    /// Nesting level and offset of the first text in `start..end`.
+    fn span_indent(&self, (start, end): Span) -> Option<(usize, usize)> {
+        self.nodes[start..end]
+            .iter()
+            .find_map(|node| match node.item {
+                Item::Text { level, offset, .. } => Some((level as usize, offset as usize)),
+                _ => None,
+            })
+    }
+
+    /// Nesting level and offset of the first text of `spans`.
+    fn spans_indent(&self, spans: &[Span]) -> Option<(usize, usize)> {
+        spans.iter().find_map(|&span| self.span_indent(span))
+    }
+
+    /// Nesting level and offset of the first text of a lookahead, or `(0, 0)`.
+    fn next_indent(&self, rest: &Rest<'_>) -> (usize, usize) {
+        let mut node = Some(rest);
+        while let Some(r) = node {
+            if let Some(p) = r.suffix {
+                return self.span_indent((p, self.len())).unwrap_or((0, 0));
+            }
+            if let Some(found) = self.spans_indent(r.heads) {
+                return found;
+            }
+            node = r.tail;
+        }
+        (0, 0)
+    }
+
+    /// Width of the first line of a lookahead when everything breaks.
+    fn first_line_width(&self, rest: &Rest<'_>) -> isize {
+        let mut width = 0;
+        let mut pending = None;
+        let mut node = Some(rest);
+        while let Some(r) = node {
+            if let Some(p) = r.suffix {
+                return width
+                    + match pending {
+                        None => self.nodes[p].flw,
+                        Some(Spacing::Hardspace) => self.flw_hard(p),
+                        Some(_) => 0,
+                    };
+            }
+            for &(start, end) in r.heads {
+                for node in &self.nodes[start..end] {
+                    let item = &node.item;
+                    match *item {
+                        Item::Spacing(spacing) => pending = merge_into(pending, spacing),
+                        _ => {
+                            match pending.take() {
+                                Some(Spacing::Hardspace) => width += 1,
+                                Some(_) => return width,
+                                None => {}
+                            }
+                            if let Item::Text { kind, width: w, .. } = *item
+                                && !is_comment(kind)
+                            {
+                                width += w as isize;
+                            }
+                        }
+                    }
+                }
+            }
+            node = r.tail;
+        }
+        match pending {
+            Some(Spacing::Hardspace) => width + 1,
+            _ => width,
+        }
+    }
+
+    /// Renders `spans` on one line into `out` (or only measures them when `out` is `None`)
+    /// if they fit in `c` columns, and returns the rendered width. On failure, whatever was
+    /// appended to `out` is left there for the caller to truncate.
+    fn fits(&self, ni: isize, c: isize, spans: &[Span], out: Option<&mut String>) -> Option<usize> {
+        if c < 0 {
+            return None;
+        }
+        if self.spans_cost(spans) > c as u64 {
+            return None;
+        }
+        let mut line = OneLine {
+            ni,
+            c,
+            width: 0,
+            out,
+        };
+        let mut pending = None;
+        for &(start, end) in spans {
+            let mut i = start;
+            while i < end {
+                match *self.item(i) {
+                    Item::Spacing(spacing) => pending = merge_into(pending, spacing),
+                    Item::Text {
+                        kind, width, text, ..
+                    } => {
+                        if !line.spacing(pending.take()) || !line.text(kind, width as usize, text) {
+                            return None;
+                        }
+                    }
+                    Item::Group { end: group_end, .. } => {
+                        if !line.spacing(pending.take())
+                            || self.cost((i + 1, group_end)) > line.c as u64
+                        {
+                            return None;
+                        }
+                    }
+                }
+                i += 1;
+            }
+        }
+        line.spacing(pending).then_some(line.width)
+    }
+
+    /// Whether the first line of a lookahead fits in `target` columns (out of `max`),
+    /// without breaking groups that fit.
+    fn first_line_fits(&self, target: isize, max: isize, rest: &Rest<'_>) -> bool {
+        if max < 0 {
+            return false;
+        }
+        let mut state = FirstLineFits {
+            target,
+            max,
+            c: max,
+            pending: None,
+        };
+        let n = self.len();
+        let end_of_document = Rest {
+            heads: &[],
+            tail: None,
+            suffix: Some(n),
+        };
+        let mut node = Some(rest);
+        while let Some(r) = node {
+            if let Some(p) = r.suffix {
+                if let Some(done) = self.first_line_fits_span(&mut state, (p, n), &end_of_document)
+                {
+                    return done;
+                }
+                break;
+            }
+            for (k, &span) in r.heads.iter().enumerate() {
+                let after = Rest {
+                    heads: &r.heads[k + 1..],
+                    tail: r.tail,
+                    suffix: None,
+                };
+                if let Some(done) = self.first_line_fits_span(&mut state, span, &after) {
+                    return done;
+                }
+            }
+            node = r.tail;
+        }
+        state.flush().unwrap_or_else(|| state.verdict())
+    }
+
+    /// Walks `span` (followed by `after`) for [`Self::first_line_fits`]; `Some` when the
+    /// line ends inside.
+    fn first_line_fits_span(
+        &self,
+        state: &mut FirstLineFits,
+        (start, end): Span,
+        after: &Rest<'_>,
+    ) -> Option<bool> {
+        let mut i = start;
+        while i < end {
+            if let Item::Spacing(spacing) = *self.item(i) {
+                state.pending = merge_into(state.pending, spacing);
+                i += 1;
+                continue;
+            }
+            if let Some(done) = state.flush() {
+                return Some(done);
+            }
+            match *self.item(i) {
+                Item::Text {
+                    kind: TextKind::Regular,
+                    width,
+                    ..
+                } => {
+                    state.c -= width as isize;
+                    i += 1;
+                }
+                Item::Text {
+                    kind: TextKind::Verbatim(_),
+                    ..
+                } => return Some(state.verdict()),
+                Item::Group { end: group_end, .. } => {
+                    let following_width = if after.suffix == Some(end) {
+                        self.nodes[group_end].flw
+                    } else {
+                        let heads = [(group_end, end)];
+                        self.first_line_width(&Rest {
+                            heads: &heads,
+                            tail: Some(after),
+                            suffix: None,
+                        })
+                    };
+                    match self.fits(0, state.c - following_width, &[(i + 1, group_end)], None) {
+                        Some(w) => {
+                            state.c -= w as isize;
+                            i = group_end;
+                        }
+                        None => i += 1,
+                    }
+                }
+                _ => i += 1,
+            }
+            if state.c < 0 {
+                return Some(false);
+            }
+        }
+        None
+    }
+
+    /// Whether a group's contents have priority children (looking through transparent
+    /// groups).
+    fn has_priority(&self, (start, end): Span) -> bool {
+        let mut i = start;
+        while i < end {
+            match *self.item(i) {
+                Item::Group {
+                    kind: GroupKind::Priority,
+                    ..
+                } => return true,
+                Item::Group {
+                    kind: GroupKind::Transparent,
+                    end: group_end,
+                } => {
+                    if self.has_priority((i + 1, group_end)) {
+                        return true;
+                    }
+                    i = group_end;
+                }
+                Item::Group { end: group_end, .. } => i = group_end,
+                _ => i += 1,
+            }
+        }
+        false
+    }
+
+    /// Splits a group's contents into segments: the contents of priority groups (`true`)
+    /// and runs of other elements, with transparent groups flattened.
+    fn segments(&self, (start, end): Span, out: &mut SmallVec<[(bool, Span); 8]>) {
+        let mut run = start;
+        let mut i = start;
+        while i < end {
+            match *self.item(i) {
+                Item::Group {
+                    kind: GroupKind::Priority,
+                    end: group_end,
+                } => {
+                    if run < i {
+                        out.push((false, (run, i)));
+                    }
+                    out.push((true, (i + 1, group_end)));
+                    run = group_end;
+                    i = group_end;
+                }
+                Item::Group {
+                    kind: GroupKind::Transparent,
+                    end: group_end,
+                } => {
+                    if run < i {
+                        out.push((false, (run, i)));
+                    }
+                    self.segments((i + 1, group_end), out);
+                    run = group_end;
+                    i = group_end;
+                }
+                Item::Group { end: group_end, .. } => i = group_end,
+                _ => i += 1,
+            }
+        }
+        if run < end {
+            out.push((false, (run, end)));
+        }
+    }
+
+    /// Turns the top-level soft spacings of `spans` into their compact form: the result
+    /// is the same spans cut around them, with [`HARDSPACE`] spliced in.
+    fn unexpand_spacing(&self, spans: &[Span]) -> Spans {
+        let mut out = Spans::new();
+        for &(start, end) in spans {
+            let mut run = start;
+            let mut i = start;
+            while i < end {
+                match *self.item(i) {
+                    Item::Spacing(
+                        spacing @ (Spacing::Space
+                        | Spacing::Softspace
+                        | Spacing::Break
+                        | Spacing::Softbreak),
+                    ) => {
+                        if run < i {
+                            out.push((run, i));
+                        }
+                        if matches!(spacing, Spacing::Space | Spacing::Softspace) {
+                            out.push(HARDSPACE);
+                        }
+                        run = i + 1;
+                        i += 1;
+                    }
+                    Item::Group { end: group_end, .. } => i = group_end,
+                    _ => i += 1,
+                }
+            }
+            if run < end {
+                out.push((run, end));
+            }
+        }
+        out
     }
 }
 
-/// One-line rendering for [`fits`]: `ni` and `c` as in nixfmt, `width` the columns
-/// rendered so far, `out` where the text goes (nowhere when only measuring).
-struct Fits<'o> {
+/// A line being rendered by [`Items::fits`]: `ni` and `c` as in nixfmt, `width` the
+/// columns rendered so far, `out` where the text goes (nowhere when only measuring).
+struct OneLine<'o> {
     ni: isize,
     c: isize,
     width: usize,
     out: Option<&'o mut String>,
-    failed: bool,
 }
 
-impl Fits<'_> {
+impl OneLine<'_> {
     fn push(&mut self, text: &str) {
         if let Some(out) = self.out.as_deref_mut() {
             out.push_str(text);
         }
     }
-}
 
-impl<'a> Visit<'a> for Fits<'_> {
-    fn leaf(&mut self, leaf: Leaf<'a>) -> bool {
-        match leaf {
-            Leaf::Text(kind, t) => match kind {
-                TextKind::Regular => {
-                    let w = text_width(t);
-                    self.ni -= w as isize;
-                    self.c -= w as isize;
-                    self.width += w;
-                    self.push(t);
-                }
-                TextKind::Comment => {
-                    self.width += text_width(t);
-                    self.push(t);
-                }
-                TextKind::TrailingComment => {
-                    if self.ni == 0 {
-                        self.width += 1;
-                        self.push(" ");
-                    }
-                    self.width += text_width(t);
-                    self.push(t);
-                }
-                TextKind::Trailing => {}
-                TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText => {
-                    self.failed = true;
-                }
-            },
-            Leaf::Spacing(s) => match s {
-                Spacing::Softbreak | Spacing::Break => {}
-                Spacing::Softspace | Spacing::Space | Spacing::Hardspace => {
-                    self.ni -= 1;
-                    self.c -= 1;
+    /// A (merged) run of spacings; `false` when the line cannot go on.
+    fn spacing(&mut self, spacing: Option<Spacing>) -> bool {
+        match spacing {
+            None | Some(Spacing::Softbreak | Spacing::Break) => true,
+            Some(Spacing::Softspace | Spacing::Space | Spacing::Hardspace) => {
+                self.ni -= 1;
+                self.c -= 1;
+                self.width += 1;
+                self.push(" ");
+                self.c >= 0
+            }
+            Some(_) => false,
+        }
+    }
+
+    /// A text; `false` when the line cannot go on.
+    fn text(&mut self, kind: TextKind, width: usize, text: &str) -> bool {
+        match kind {
+            TextKind::Regular => {
+                self.ni -= width as isize;
+                self.c -= width as isize;
+                self.width += width;
+                self.push(text);
+            }
+            TextKind::Comment => {
+                self.width += width;
+                self.push(text);
+            }
+            TextKind::TrailingComment => {
+                if self.ni == 0 {
                     self.width += 1;
                     self.push(" ");
                 }
-                _ => self.failed = true,
-            },
-        }
-        if self.c < 0 {
-            self.failed = true;
-        }
-        !self.failed
-    }
-}
-
-/// Renders `parts` on one line into `out` (or only measures them when `out` is `None`) if
-/// they fit in `c` columns, and returns the rendered width. On failure, whatever was
-/// appended to `out` is left there for the caller to truncate.
-fn fits(ni: isize, c: isize, parts: &[&[DocE]], out: Option<&mut String>) -> Option<usize> {
-    if c < 0 {
-        return None;
-    }
-    let mut walk = Walk::new(Fits {
-        ni,
-        c,
-        width: 0,
-        out,
-        failed: false,
-    });
-    walk.parts(parts);
-    let state = walk.finish();
-    (!state.failed).then_some(state.width)
-}
-
-/// [`first_line_width`]'s visitor.
-struct FirstLineWidth(isize);
-
-impl<'a> Visit<'a> for FirstLineWidth {
-    fn leaf(&mut self, leaf: Leaf<'a>) -> bool {
-        match leaf {
-            Leaf::Text(TextKind::Comment | TextKind::TrailingComment, _) => true,
-            Leaf::Text(_, t) => {
-                self.0 += text_width(t) as isize;
-                true
+                self.width += width;
+                self.push(text);
             }
-            Leaf::Spacing(Spacing::Hardspace) => {
-                self.0 += 1;
-                true
-            }
-            Leaf::Spacing(_) => false,
+            TextKind::Trailing => {}
+            TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText => return false,
         }
+        self.c >= 0
     }
 }
 
-/// Width of the first line of `rest` when everything breaks.
-fn first_line_width<'a>(rest: Option<&'a Rest<'a>>) -> isize {
-    let mut walk = Walk::new(FirstLineWidth(0));
-    walk.rest(rest);
-    walk.finish().0
-}
-
-/// Nesting level and offset of the first text of `xs`.
-fn first_indent(xs: &[DocE]) -> Option<(usize, usize)> {
-    xs.iter().find_map(|x| match x {
-        DocE::Text { level, offset, .. } => Some((*level, *offset)),
-        DocE::Group(_, inner) => first_indent(inner),
-        DocE::Spacing(_) => None,
-    })
-}
-
-/// Nesting level and offset of the first text of `parts`.
-fn parts_indent(parts: &[&[DocE]]) -> Option<(usize, usize)> {
-    parts.iter().find_map(|part| first_indent(part))
-}
-
-/// Nesting level and offset of the first text of `rest`, or `(0, 0)`.
-fn next_indent(mut rest: Option<&Rest<'_>>) -> (usize, usize) {
-    while let Some(r) = rest {
-        if let Some(found) = parts_indent(r.heads) {
-            return found;
-        }
-        rest = r.tail;
-    }
-    (0, 0)
-}
-
-/// Whether the first line of a lookahead fits in `target` columns, without breaking groups
-/// that fit: the walk of [`first_line_fits`].
+/// The walk of [`Items::first_line_fits`].
 struct FirstLineFits {
     target: isize,
     max: isize,
@@ -261,152 +644,13 @@ impl FirstLineFits {
             Some(_) => Some(self.verdict()),
         }
     }
-
-    /// Walks `xs`, followed by `after`; `Some` when the line ends inside.
-    fn slice<'a>(&mut self, xs: &'a [DocE], after: Option<&'a Rest<'a>>) -> Option<bool> {
-        for (index, x) in xs.iter().enumerate() {
-            if let DocE::Spacing(s) = x {
-                self.pending = Some(match self.pending {
-                    Some(p) => merge_spacings(p, *s),
-                    None => *s,
-                });
-                continue;
-            }
-            if let Some(done) = self.flush() {
-                return Some(done);
-            }
-            match x {
-                DocE::Text {
-                    kind: TextKind::Regular,
-                    text,
-                    ..
-                } => self.c -= text_width(text) as isize,
-                DocE::Text {
-                    kind: TextKind::Verbatim(_),
-                    ..
-                } => return Some(self.verdict()),
-                DocE::Group(_, inner) => {
-                    let heads = [&xs[index + 1..]];
-                    let following = Rest {
-                        heads: &heads,
-                        tail: after,
-                    };
-                    let following_width = first_line_width(Some(&following));
-                    match fits(0, self.c - following_width, &[inner], None) {
-                        None => {
-                            if let Some(done) = self.slice(inner, Some(&following)) {
-                                return Some(done);
-                            }
-                        }
-                        Some(w) => self.c -= w as isize,
-                    }
-                }
-                _ => {}
-            }
-            if self.c < 0 {
-                return Some(false);
-            }
-        }
-        None
-    }
-}
-
-/// Whether the first line of `rest` fits in `target` columns (out of `max`), without
-/// breaking groups that fit.
-fn first_line_fits(target: isize, max: isize, rest: &Rest<'_>) -> bool {
-    if max < 0 {
-        return false;
-    }
-    let mut state = FirstLineFits {
-        target,
-        max,
-        c: max,
-        pending: None,
-    };
-    let mut node = Some(rest);
-    while let Some(r) = node {
-        for (index, head) in r.heads.iter().enumerate() {
-            let after = Rest {
-                heads: &r.heads[index + 1..],
-                tail: r.tail,
-            };
-            if let Some(done) = state.slice(head, Some(&after)) {
-                return done;
-            }
-        }
-        node = r.tail;
-    }
-    state.flush().unwrap_or_else(|| state.verdict())
-}
-
-/// Turns the top-level soft spacings of `parts` into their compact form, without copying:
-/// the result is a list of slices of the input with [`HARDSPACE`] spliced in.
-fn unexpand_spacing<'a>(parts: &[&'a [DocE]]) -> Vec<&'a [DocE]> {
-    let mut out = Vec::with_capacity(parts.len() + 2);
-    for part in parts {
-        let mut start = 0;
-        for (index, element) in part.iter().enumerate() {
-            if let DocE::Spacing(spacing) = element {
-                let replacement: Option<&'a [DocE]> = match spacing {
-                    Spacing::Space | Spacing::Softspace => Some(&HARDSPACE),
-                    Spacing::Break | Spacing::Softbreak => None,
-                    _ => continue,
-                };
-                if start < index {
-                    out.push(&part[start..index]);
-                }
-                out.extend(replacement);
-                start = index + 1;
-            }
-        }
-        if start < part.len() {
-            out.push(&part[start..]);
-        }
-    }
-    out
-}
-
-/// Whether a group has priority children (looking through transparent groups).
-fn has_priority(doc: &[DocE]) -> bool {
-    doc.iter().any(|element| match element {
-        DocE::Group(GroupKind::Priority, _) => true,
-        DocE::Group(GroupKind::Transparent, inner) => has_priority(inner),
-        _ => false,
-    })
-}
-
-/// Splits a group's children into segments: the contents of priority groups (`true`) and
-/// runs of other elements, with transparent groups flattened. All borrowed.
-fn segments<'a>(doc: &'a [DocE], out: &mut SmallVec<[(bool, &'a [DocE]); 8]>) {
-    let mut start = 0;
-    for (index, element) in doc.iter().enumerate() {
-        match element {
-            DocE::Group(GroupKind::Priority, inner) => {
-                if start < index {
-                    out.push((false, &doc[start..index]));
-                }
-                out.push((true, inner));
-                start = index + 1;
-            }
-            DocE::Group(GroupKind::Transparent, inner) => {
-                if start < index {
-                    out.push((false, &doc[start..index]));
-                }
-                segments(inner, out);
-                start = index + 1;
-            }
-            _ => {}
-        }
-    }
-    if start < doc.len() {
-        out.push((false, &doc[start..]));
-    }
 }
 
 /// Spaces for indentation, copied in chunks.
 const SPACES: &str = "                                                                ";
 
-struct Printer {
+struct Printer<'d> {
+    doc: &'d Items<'d>,
     width: isize,
     indent_width: usize,
     cc: usize,
@@ -422,7 +666,7 @@ struct Saved {
     out_len: usize,
 }
 
-impl Printer {
+impl Printer<'_> {
     fn save(&self) -> Saved {
         Saved {
             cc: self.cc,
@@ -453,7 +697,7 @@ impl Printer {
         }
     }
 
-    /// Where [`Self::put_text`] sends the text of one-line groups: nowhere while suppressed.
+    /// Where one-line groups are rendered: nowhere while suppressed.
     fn sink(&mut self) -> Option<&mut String> {
         (!self.suppress).then_some(&mut self.out)
     }
@@ -508,11 +752,17 @@ impl Printer {
         }
     }
 
-    fn put_text(&mut self, level: usize, offset: usize, text: &str, with_indent: bool) {
+    fn put_text(
+        &mut self,
+        level: usize,
+        offset: usize,
+        text: &str,
+        width: usize,
+        with_indent: bool,
+    ) {
         self.enter_level(level);
         let (indent, _) = self.top();
         let cc = self.cc;
-        let width = text_width(text);
         self.cc = if with_indent {
             cc + width
         } else {
@@ -524,8 +774,8 @@ impl Printer {
         self.emit(text);
     }
 
-    fn put_plain(&mut self, text: &str) {
-        self.cc += text_width(text);
+    fn put_plain(&mut self, text: &str, width: usize) {
+        self.cc += width;
         self.emit(text);
     }
 
@@ -538,38 +788,46 @@ impl Printer {
         }
     }
 
-    fn go(&mut self, xs: &[DocE], rest: &Rest<'_>) {
-        for index in 0..xs.len() {
-            let heads = [&xs[index + 1..]];
+    /// Lays out the siblings of `span`, followed by `rest`.
+    fn go(&mut self, (start, end): Span, rest: &Rest<'_>) {
+        let mut i = start;
+        while i < end {
+            let next = self.doc.next_sibling(i);
+            let heads = [(next, end)];
             let following = Rest {
                 heads: &heads,
                 tail: Some(rest),
+                suffix: (rest.suffix == Some(end)).then_some(next),
             };
-            self.go_one(&xs[index], &following);
+            self.go_one(i, &following);
+            i = next;
         }
     }
 
-    fn go_one(&mut self, x: &DocE, rest: &Rest<'_>) {
-        match x {
-            DocE::Text {
+    fn go_one(&mut self, i: usize, rest: &Rest<'_>) {
+        let doc = self.doc;
+        match *doc.item(i) {
+            Item::Text {
                 kind: TextKind::TrailingComment,
                 text,
+                width,
                 ..
-            } if self.cc == 2 && next_indent(Some(rest)).0 > self.top().1 => {
-                self.put_plain(" ");
-                self.put_plain(text);
+            } if self.cc == 2 && doc.next_indent(rest).0 > self.top().1 => {
+                self.put_plain(" ", 1);
+                self.put_plain(text, width as usize);
             }
-            DocE::Text {
+            Item::Text {
                 kind: TextKind::DisableMarker,
                 ..
             } => self.suppress = true,
-            DocE::Text {
+            Item::Text {
                 kind: TextKind::RawText,
                 level,
                 offset,
                 text,
-            } => self.put_text(*level, *offset, text, false),
-            DocE::Text {
+                width,
+            } => self.put_text(level as usize, offset as usize, text, width as usize, false),
+            Item::Text {
                 kind: TextKind::Verbatim(_),
                 text,
                 ..
@@ -583,51 +841,53 @@ impl Printer {
                 }
                 self.out.push_str(text);
             }
-            DocE::Text {
+            Item::Text {
                 level,
                 offset,
                 text,
+                width,
                 ..
-            } => self.put_text(*level, *offset, text, true),
-            DocE::Spacing(spacing) => {
+            } => self.put_text(level as usize, offset as usize, text, width as usize, true),
+            Item::Spacing(spacing) => {
                 if self.cc == 0 {
                     return;
                 }
                 let cc = self.cc as isize;
                 match spacing {
                     Spacing::Break | Spacing::Space | Spacing::Hardline => self.put_newlines(1),
-                    Spacing::Hardspace => self.put_plain(" "),
+                    Spacing::Hardspace => self.put_plain(" ", 1),
                     Spacing::Emptyline => self.put_newlines(2),
-                    Spacing::Newlines(n) => self.put_newlines(*n),
+                    Spacing::Newlines(n) => self.put_newlines(n),
                     Spacing::Softbreak => {
-                        if !first_line_fits(self.width - cc, self.width, rest) {
+                        if !doc.first_line_fits(self.width - cc, self.width, rest) {
                             self.put_newlines(1);
                         }
                     }
                     Spacing::Softspace => {
-                        if first_line_fits(self.width - cc - 1, self.width, rest) {
-                            self.put_plain(" ");
+                        if doc.first_line_fits(self.width - cc - 1, self.width, rest) {
+                            self.put_plain(" ", 1);
                         } else {
                             self.put_newlines(1);
                         }
                     }
                 }
             }
-            DocE::Group(kind, ys) => {
-                if self.go_group(ys, rest) {
+            Item::Group { kind, end } => {
+                let ys = (i + 1, end);
+                if self.go_group_parts(&[ys], rest) {
                     return;
                 }
-                if *kind != GroupKind::Transparent && has_priority(ys) {
-                    let mut segs = SmallVec::<[(bool, &[DocE]); 8]>::new();
-                    segments(ys, &mut segs);
+                if kind != GroupKind::Transparent && doc.has_priority(ys) {
+                    let mut segs = SmallVec::<[(bool, Span); 8]>::new();
+                    doc.segments(ys, &mut segs);
                     // Priority groups are tried last to first.
                     for index in (0..segs.len()).rev() {
                         let (is_priority, prio) = segs[index];
                         if !is_priority {
                             continue;
                         }
-                        let pre: Parts = segs[..index].iter().map(|(_, c)| *c).collect();
-                        let post: Parts = segs[index + 1..].iter().map(|(_, c)| *c).collect();
+                        let pre: Spans = segs[..index].iter().map(|(_, c)| *c).collect();
+                        let post: Spans = segs[index + 1..].iter().map(|(_, c)| *c).collect();
                         if self.go_priority_group(&pre, prio, &post, rest) {
                             return;
                         }
@@ -640,27 +900,29 @@ impl Printer {
 
     fn go_priority_group(
         &mut self,
-        pre: &[&[DocE]],
-        prio: &[DocE],
-        post: &[&[DocE]],
+        pre: &[Span],
+        prio: Span,
+        post: &[Span],
         rest: &Rest<'_>,
     ) -> bool {
         let saved = self.save();
-        let mut heads: Parts = SmallVec::with_capacity(post.len() + 1);
+        let mut heads = Spans::with_capacity(post.len() + 1);
         heads.push(prio);
         heads.extend_from_slice(post);
         let prio_rest = Rest {
             heads: &heads,
             tail: Some(rest),
+            suffix: None,
         };
         if !self.go_group_parts(pre, &prio_rest) {
             self.restore(saved);
             return false;
         }
-        let unexpanded = unexpand_spacing(post);
+        let unexpanded = self.doc.unexpand_spacing(post);
         let unexpanded_rest = Rest {
             heads: &unexpanded,
             tail: Some(rest),
+            suffix: None,
         };
         self.go(prio, &unexpanded_rest);
         if !self.go_group_parts(post, rest) {
@@ -670,35 +932,35 @@ impl Printer {
         true
     }
 
-    /// Tries to print `grp` on the current line; on failure nothing changes.
-    fn go_group(&mut self, grp: &[DocE], rest: &Rest<'_>) -> bool {
-        self.go_group_parts(&[grp], rest)
-    }
-
-    /// [`Self::go_group`] on the concatenation of `parts`.
-    fn go_group_parts(&mut self, parts: &[&[DocE]], rest: &Rest<'_>) -> bool {
-        let Some(first_part) = parts.iter().position(|p| !p.is_empty()) else {
+    /// Tries to print the concatenation of `parts` on the current line; on failure
+    /// nothing changes.
+    fn go_group_parts(&mut self, parts: &[Span], rest: &Rest<'_>) -> bool {
+        let Some(first_part) = parts.iter().position(|&(start, end)| start < end) else {
             return true;
         };
+        let doc = self.doc;
         let parts = &parts[first_part..];
-        let grp = parts[0];
+        let (start, end) = parts[0];
         let (indent_width, width) = (self.indent_width as isize, self.width);
-        let rest_width = first_line_width(Some(rest));
-        let rest_indent = next_indent(Some(rest)).0;
-        let start = self.out.len();
+        let rest_width = doc.first_line_width(rest);
+        let rest_indent = doc.next_indent(rest).0;
+        let out_len = self.out.len();
         let rendered = if self.cc == 0 {
             // Drop a leading spacing: we are at the start of a line.
-            let mut line: Parts = SmallVec::new();
-            match &grp[0] {
-                DocE::Spacing(_) => line.push(&grp[1..]),
-                DocE::Group(_, inner) if matches!(inner.first(), Some(DocE::Spacing(_))) => {
-                    line.push(&inner[1..]);
-                    line.push(&grp[1..]);
+            let mut line = Spans::new();
+            match *doc.item(start) {
+                Item::Spacing(_) => line.push((start + 1, end)),
+                Item::Group { end: group_end, .. }
+                    if start + 1 < group_end
+                        && matches!(*doc.item(start + 1), Item::Spacing(_)) =>
+                {
+                    line.push((start + 2, group_end));
+                    line.push((group_end, end));
                 }
-                _ => line.push(grp),
+                _ => line.push((start, end)),
             }
             line.extend_from_slice(&parts[1..]);
-            let (nl, off) = parts_indent(&line).unwrap_or((0, 0));
+            let (nl, off) = doc.spans_indent(&line).unwrap_or((0, 0));
             let last_line_nl = self.top().1;
             let line_nl = last_line_nl
                 + if nl > last_line_nl {
@@ -711,9 +973,13 @@ impl Printer {
             } else {
                 0
             };
+            let available = width - rest_width;
+            if available < 0 || doc.spans_cost(&line) > available as u64 {
+                return false;
+            }
             // The line is rendered in place, after its indentation, and removed on failure.
             self.put_spaces(self.indent_for(nl) + off);
-            let rendered = fits(will_increase, width - rest_width, &line, self.sink());
+            let rendered = doc.fits(will_increase, available, &line, self.sink());
             if rendered.is_some() {
                 self.enter_level(nl);
             }
@@ -725,7 +991,7 @@ impl Printer {
             } else {
                 0
             };
-            fits(
+            doc.fits(
                 will_increase - cc,
                 width - cc - rest_width,
                 parts,
@@ -738,7 +1004,7 @@ impl Printer {
                 true
             }
             None => {
-                self.out.truncate(start);
+                self.out.truncate(out_len);
                 false
             }
         }
@@ -747,20 +1013,23 @@ impl Printer {
 
 /// Lays out a (fixed-up) document greedily and returns the raw text (not yet stripped).
 pub fn layout(doc: Doc, width: usize, indent_width: usize) -> String {
+    let items = Items::new(&doc);
     let mut printer = Printer {
+        doc: &items,
         width: width as isize,
         indent_width,
         cc: 0,
         indents: vec![(0, 0)],
         suppress: false,
-        out: String::new(),
+        out: String::with_capacity(items.text_bytes + items.text_bytes / 2 + 64),
     };
-    let whole = vec![DocE::Group(GroupKind::Regular, doc)];
-    let rest = Rest {
+    let n = items.len();
+    let end_of_document = Rest {
         heads: &[],
         tail: None,
+        suffix: Some(n),
     };
-    printer.go(&whole, &rest);
+    printer.go((1, n), &end_of_document);
     printer.out
 }
 
