@@ -196,6 +196,9 @@ pub(crate) fn pretty_term(b: &mut DocBuilder, term: &Term) {
                     value: Token::Integer(_) | Token::Float(_),
                     ..
                 }) => b.hardspace(),
+                // `./a .b` selects from a path; glued, `./a.b` would be another path.
+                // nixfmt glues it (and so changes the program); we keep the space.
+                Term::Path(_) => b.hardspace(),
                 Term::Token(_) => {}
                 Term::Parenthesized(..) => b.softline_(),
                 _ => b.line_(),
