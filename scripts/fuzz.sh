@@ -12,6 +12,8 @@
 #   FUZZ_KEEP_GOING=1     record every crash and go on (libFuzzer -fork=1
 #                         -ignore_crashes=1) instead of stopping at the first: for a
 #                         campaign, and for nix_diff, where each difference is a lead
+#   FUZZ_SEED=N           libFuzzer's -seed (random choices), for a repeatable run
+#   FUZZ_RUNS=N           stop after N inputs (-runs), for a repeatable run
 #
 # Needs `cargo install cargo-fuzz`. cargo-fuzz passes nightly-only flags to rustc; this
 # project builds on the stable toolchain only, so RUSTC_BOOTSTRAP=1 lets stable accept them.
@@ -55,6 +57,11 @@ for target in "${targets[@]}"; do
   fi
   flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536
     -dict=nix.dict -print_final_stats=1)
+  # FUZZ_SEED and FUZZ_RUNS make a run repeatable: the same binary, corpus, seed and number
+  # of inputs try the same inputs (CI uses them, so a smoke run that passed here passes
+  # there; finding new inputs is the campaigns' job).
+  [ -n "${FUZZ_SEED:-}" ] && flags+=(-seed="$FUZZ_SEED")
+  [ -n "${FUZZ_RUNS:-}" ] && flags+=(-runs="$FUZZ_RUNS")
   if [ -n "${FUZZ_KEEP_GOING:-}" ]; then
     flags+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   fi
