@@ -70,8 +70,19 @@ fn build(
     parsed: &ParsedNix,
     options: &NixFormatOptions,
 ) -> Result<(Doc, ast::Whole), Diagnostic> {
+    let whole = lowered(source, parsed, options)?;
+    let doc = fixed_doc(&whole);
+    Ok((doc, whole))
+}
+
+/// The lowered tree of a parsed file, without the blank lines at its start (they are
+/// dropped before layout).
+fn lowered(
+    source: &str,
+    parsed: &ParsedNix,
+    options: &NixFormatOptions,
+) -> Result<ast::Whole, Diagnostic> {
     let mut whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
-    // Blank lines at the start of the file are dropped before layout.
     let first = rules::expr_first(&mut whole.expr);
     let leading_blank = first
         .pre
@@ -79,8 +90,7 @@ fn build(
         .take_while(|t| **t == ast::Trivium::EmptyLine)
         .count();
     first.pre.drain(..leading_blank);
-    let doc = fixed_doc(&whole);
-    Ok((doc, whole))
+    Ok(whole)
 }
 
 /// Runs the rules on a lowered tree, fixing up as they go; with a disable marker, builds
@@ -352,14 +362,7 @@ pub fn time_stages(
 ) -> Result<(), Diagnostic> {
     use std::time::Instant;
     let start = Instant::now();
-    let mut whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
-    let first = rules::expr_first(&mut whole.expr);
-    let leading_blank = first
-        .pre
-        .iter()
-        .take_while(|t| **t == ast::Trivium::EmptyLine)
-        .count();
-    first.pre.drain(..leading_blank);
+    let whole = lowered(source, parsed, options)?;
     let lowered = Instant::now();
     let doc = rules_doc(&whole);
     let built = Instant::now();
