@@ -320,52 +320,55 @@ fn process(
         nix: parsed.as_ref(),
         facts: &facts,
     };
-    match settings.mode {
-        Mode::Check => {
-            check_format(
-                &mut result,
-                language,
-                &source,
-                parsed.as_ref(),
-                &options,
-                settings,
-            );
-            result.diagnostics.extend(linter.lint(&input));
+    match settings.mode.fixing() {
+        None => {
+            diagnose(&mut result, &linter, &input, language, &options, settings);
             record_if_clean(keys, &result, &metadata);
         }
-        Mode::Lint { .. } => match settings.mode.fixing() {
-            None => {
-                result.diagnostics = linter.lint(&input);
-                record_if_clean(keys, &result, &metadata);
+        Some(unsafe_fixes) => {
+            let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
+            for dropped in &fixed.dropped {
+                result.notes.push(format!(
+                    "the fix of `{}` ({}) was not applied: the result would not parse",
+                    dropped.rule, dropped.message
+                ));
             }
-            Some(unsafe_fixes) => {
-                let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
-                for dropped in &fixed.dropped {
-                    result.notes.push(format!(
-                        "the fix of `{}` ({}) was not applied: the result would not parse",
-                        dropped.rule, dropped.message
-                    ));
-                }
-                if fixed.source != source {
-                    match write::write_atomically(path, &bytes, &metadata, &fixed.source) {
-                        Ok(()) => {
-                            result.fixed += fixed.applied;
-                            result.source = fixed.source;
-                            result.diagnostics = fixed.remaining;
-                        }
-                        Err(error) => {
-                            result.errors.push(error.to_string());
-                            result.diagnostics = linter.lint(&input);
-                        }
+            if fixed.source != source {
+                match write::write_atomically(path, &bytes, &metadata, &fixed.source) {
+                    Ok(()) => {
+                        result.fixed += fixed.applied;
+                        result.source = fixed.source;
+                        result.diagnostics = fixed.remaining;
                     }
-                } else {
-                    result.diagnostics = fixed.remaining;
+                    Err(error) => {
+                        result.errors.push(error.to_string());
+                        result.diagnostics = linter.lint(&input);
+                    }
                 }
-                apply_file_actions(&mut result, settings, repositories);
+            } else {
+                result.diagnostics = fixed.remaining;
             }
-        },
+            apply_file_actions(&mut result, settings, repositories);
+        }
     }
     result
+}
+
+/// The findings of `check` (format check and lints) or of `lint` without fixes, in `result`.
+fn diagnose(
+    result: &mut FileResult,
+    linter: &Linter<'_>,
+    input: &FileInput<'_>,
+    language: Language,
+    options: &NixFormatOptions,
+    settings: &Settings<'_>,
+) {
+    if matches!(settings.mode, Mode::Check) {
+        check_format(result, language, input.source, input.nix, options, settings);
+        result.diagnostics.extend(linter.lint(input));
+    } else {
+        result.diagnostics = linter.lint(input);
+    }
 }
 
 /// `check`'s formatting half: formats `source` (reusing the Nix parse the rules share) and
@@ -845,44 +848,30 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
         nix: parsed.as_ref(),
         facts: &facts,
     };
-    match settings.mode {
-        Mode::Check => {
-            check_format(
-                &mut result,
-                language,
-                &source,
-                parsed.as_ref(),
-                &options,
-                settings,
-            );
-            result.diagnostics.extend(linter.lint(&input));
+    match settings.mode.fixing() {
+        None => {
+            diagnose(&mut result, &linter, &input, language, &options, settings);
             report(vec![result], settings)
         }
-        Mode::Lint { .. } => match settings.mode.fixing() {
-            None => {
-                result.diagnostics = linter.lint(&input);
-                report(vec![result], settings)
+        Some(unsafe_fixes) => {
+            let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
+            print!("{}", fixed.source);
+            let text = output::render_diagnostics(
+                &display,
+                &fixed.source,
+                &fixed.remaining,
+                settings.style.color_stderr,
+            );
+            eprint!("{text}");
+            if fixed
+                .remaining
+                .iter()
+                .any(|d| d.severity >= Severity::Warning)
+            {
+                Exit::Findings
+            } else {
+                Exit::Clean
             }
-            Some(unsafe_fixes) => {
-                let fixed = linter.fix(&input, unsafe_fixes, Some(&options));
-                print!("{}", fixed.source);
-                let text = output::render_diagnostics(
-                    &display,
-                    &fixed.source,
-                    &fixed.remaining,
-                    settings.style.color_stderr,
-                );
-                eprint!("{text}");
-                if fixed
-                    .remaining
-                    .iter()
-                    .any(|d| d.severity >= Severity::Warning)
-                {
-                    Exit::Findings
-                } else {
-                    Exit::Clean
-                }
-            }
-        },
+        }
     }
 }
