@@ -14,7 +14,7 @@ pub mod verify;
 
 use crate::diagnostic::{Diagnostic, INTERNAL_ERROR, Severity};
 use crate::nix::parse::ParsedNix;
-use doc::{Doc, DocE, TextKind};
+use doc::{Doc, DocE, FlatDoc, TextKind};
 
 /// Options of the Nix formatter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,13 +55,17 @@ fn lower_error(error: lower::LowerError) -> Diagnostic {
     }
 }
 
-/// Builds the fixed-up document of a parsed file.
+/// Builds the fixed-up document of a parsed file, nested (for `--print-ir`: the raw
+/// document, fixed up by the separate pass).
 fn build_doc(
     source: &str,
     parsed: &ParsedNix,
     options: &NixFormatOptions,
 ) -> Result<Doc, Diagnostic> {
-    Ok(build(source, parsed, options)?.0)
+    let whole = lowered(source, parsed, options)?;
+    let mut builder = doc::DocBuilder::new();
+    rules::pretty_whole(&mut builder, &whole);
+    Ok(fix_nested(builder.finish()))
 }
 
 /// Lowers and pretty-prints: the fixed-up document and the lowered tree.
@@ -69,7 +73,7 @@ fn build(
     source: &str,
     parsed: &ParsedNix,
     options: &NixFormatOptions,
-) -> Result<(Doc, ast::Whole), Diagnostic> {
+) -> Result<(FlatDoc, ast::Whole), Diagnostic> {
     let whole = lowered(source, parsed, options)?;
     let doc = fixed_doc(&whole);
     Ok((doc, whole))
@@ -95,7 +99,7 @@ fn lowered(
 
 /// Runs the rules on a lowered tree, fixing up as they go; with a disable marker, builds
 /// the raw document again for `remove_disabled` and `fixup`.
-fn fixed_doc(whole: &ast::Whole) -> Doc {
+fn fixed_doc(whole: &ast::Whole) -> FlatDoc {
     match rules_doc(whole) {
         Ok(doc) => doc,
         Err(raw) => fix(raw),
@@ -105,11 +109,11 @@ fn fixed_doc(whole: &ast::Whole) -> Doc {
 /// The rules' fixed-up document, or the raw one when it contains a disable marker. (Never
 /// inlined: a stage boundary for profiles.)
 #[inline(never)]
-fn rules_doc(whole: &ast::Whole) -> Result<Doc, Doc> {
+fn rules_doc(whole: &ast::Whole) -> Result<FlatDoc, Doc> {
     let mut builder = doc::DocBuilder::fixing();
     rules::pretty_whole(&mut builder, whole);
     if !builder.has_disable_marker() {
-        return Ok(builder.finish());
+        return Ok(builder.finish_flat());
     }
     let mut builder = doc::DocBuilder::new();
     rules::pretty_whole(&mut builder, whole);
@@ -119,7 +123,12 @@ fn rules_doc(whole: &ast::Whole) -> Result<Doc, Doc> {
 /// `remove_disabled` and `fixup` of a raw document. (Never inlined: a stage boundary for
 /// profiles.)
 #[inline(never)]
-fn fix(doc: Doc) -> Doc {
+fn fix(doc: Doc) -> FlatDoc {
+    FlatDoc::from_doc(&fix_nested(doc))
+}
+
+/// `remove_disabled` (when needed) and `fixup` of a raw document.
+fn fix_nested(doc: Doc) -> Doc {
     doc::fixup(remove_disabled(doc))
 }
 
@@ -173,21 +182,6 @@ fn remove_disabled(doc: Doc) -> Doc {
     go(doc, &mut left)
 }
 
-fn ends_with_eof_region(doc: &[DocE]) -> bool {
-    for element in doc.iter().rev() {
-        match element {
-            DocE::Spacing(_) => continue,
-            DocE::Text {
-                kind: TextKind::Verbatim(true),
-                ..
-            } => return true,
-            DocE::Group(_, inner) => return ends_with_eof_region(inner),
-            _ => return false,
-        }
-    }
-    false
-}
-
 /// Formats a parsed Nix file. This is the single place where the Nix printer plugs in.
 pub fn format_nix(
     source: &str,
@@ -204,8 +198,8 @@ fn format_with_tree(
     options: &NixFormatOptions,
 ) -> Result<(String, ast::Whole), Diagnostic> {
     let (doc, tree) = build(source, parsed, options)?;
-    let to_eof = ends_with_eof_region(&doc);
-    let laid_out = printer::layout(doc, options.width, options.indent);
+    let to_eof = doc.ends_with_eof_region();
+    let laid_out = printer::layout_flat(doc, options.width, options.indent);
     let output = if to_eof {
         laid_out.trim_start().to_string()
     } else {
@@ -371,7 +365,7 @@ pub fn time_stages(
         Err(raw) => fix(raw),
     };
     let fixed = Instant::now();
-    std::hint::black_box(printer::layout(doc, options.width, options.indent));
+    std::hint::black_box(printer::layout_flat(doc, options.width, options.indent));
     let laid_out = Instant::now();
     times.lower += lowered - start;
     times.rules += built - lowered;
