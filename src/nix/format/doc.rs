@@ -108,6 +108,9 @@ pub struct DocBuilder {
     frames: Option<Vec<Frame>>,
     /// Reused buffer for elements that go through the stream again.
     scratch: Vec<Elem>,
+    /// The number of holes in `flat` (fixing builders: removed elements, squeezed out by
+    /// [`Self::finish_flat`] in one pass rather than by moving the rest each time).
+    holes: usize,
 }
 
 /// An open group of a fixing [`DocBuilder`]: its header is `flat[header]` and its fixed-up
@@ -126,6 +129,24 @@ struct Frame {
     /// Whether the parent's pending spacing sits just before the header, waiting to merge
     /// with what moves out of the group's start.
     waits: bool,
+    /// The holes inside the group so far: its length excludes them, so that it is right
+    /// once they are squeezed out.
+    holes: usize,
+    /// The header position and buffer end of the last child group when it closed: the
+    /// group is that child alone if nothing follows it.
+    last_child: Option<(usize, usize)>,
+}
+
+impl Frame {
+    fn new(header: usize, pending: Option<Elem>, waits: bool) -> Self {
+        Frame {
+            header,
+            pending,
+            waits,
+            holes: 0,
+            last_child: None,
+        }
+    }
 }
 
 impl DocBuilder {
@@ -144,11 +165,7 @@ impl DocBuilder {
     pub fn fixing_with_capacity(capacity: usize) -> Self {
         DocBuilder {
             flat: FlatDoc::buffer(capacity),
-            frames: Some(vec![Frame {
-                header: 0,
-                pending: None,
-                waits: false,
-            }]),
+            frames: Some(vec![Frame::new(0, None, false)]),
             ..Self::default()
         }
     }
@@ -164,6 +181,9 @@ impl DocBuilder {
             && let Some(pending) = frames.last_mut().and_then(|f| f.pending.take())
         {
             self.flat.push(pending);
+        }
+        if self.holes > 0 {
+            flat::squeeze(&mut self.flat);
         }
         FlatDoc::from_buffer(self.flat)
     }
@@ -240,11 +260,7 @@ impl DocBuilder {
             kind: GroupKind::Regular,
             len: 0,
         });
-        frames.push(Frame {
-            header,
-            pending,
-            waits,
-        });
+        frames.push(Frame::new(header, pending, waits));
     }
 
     /// Finishes the group `kind` opened last: the waiting spacing merged with what moves
@@ -267,6 +283,7 @@ impl DocBuilder {
             .position(|x| !x.is_movable())
             .unwrap_or(body_len);
         if pre_len == body_len {
+            debug_assert_eq!(frame.holes, 0, "a hole is never movable");
             // Empty, or only movable elements: the group disappears; what moved out goes
             // through the stream again, after the waiting spacing (pending again).
             let mut again = std::mem::take(&mut self.scratch);
@@ -316,27 +333,41 @@ impl DocBuilder {
             }
             let new_header = from + merged;
             flat[new_header] = group;
-            // Merging left placeholders between the header and the body.
-            let gap = start + pre_len - new_header - 1;
-            if gap > 0 {
-                flat.drain(new_header + 1..new_header + 1 + gap);
+            // Merging left slots between the header and the body: holes.
+            for slot in &mut flat[new_header + 1..start + pre_len] {
+                *slot = flat::HOLE;
             }
             self.scratch = out;
             new_header
         };
-        let len = flat.len() - header - 1;
-        match flat[header + 1] {
-            // A group of one group of the same kind is that group.
-            Elem::Group {
-                kind: inner_kind,
-                len: inner_len,
-            } if inner_kind == kind && inner_len as usize == len - 1 => {
-                flat.remove(header);
+        // Merging left `gap` holes before the body.
+        let gap = start + pre_len - header - 1;
+        self.holes += gap;
+        let holes = frame.holes + gap;
+        let end = flat.len();
+        let mut first = start + pre_len;
+        while first < end && flat[first].is_hole() {
+            first += 1;
+        }
+        match flat.get(first) {
+            // A group of one group of the same kind is that group: the outer header
+            // becomes a hole (in the parent).
+            Some(&Elem::Group {
+                kind: inner_kind, ..
+            }) if inner_kind == kind && frame.last_child == Some((first, end)) => {
+                flat[header] = flat::HOLE;
+                self.holes += 1;
+                parent.holes += holes + 1;
+                parent.last_child = Some((first, end));
             }
-            _ => flat[header] = Elem::Group {
-                kind,
-                len: len as u32,
-            },
+            _ => {
+                flat[header] = Elem::Group {
+                    kind,
+                    len: (end - header - 1 - holes) as u32,
+                };
+                parent.holes += holes;
+                parent.last_child = Some((header, end));
+            }
         }
         for x in post {
             flat::stream(flat, &mut parent.pending, x);
@@ -926,7 +957,10 @@ mod tests {
         f(&mut raw);
         let mut fixing = DocBuilder::fixing();
         f(&mut fixing);
-        assert_eq!(fixing.finish_flat(), FlatDoc::from_doc(&fixup(raw.finish())));
+        assert_eq!(
+            fixing.finish_flat(),
+            FlatDoc::from_doc(&fixup(raw.finish()))
+        );
     }
 
     #[test]
@@ -1006,6 +1040,46 @@ mod tests {
                 b.group(|_| {});
                 b.comment("# b");
                 b.text("y");
+            });
+        });
+    }
+
+    #[test]
+    fn the_fixing_builder_agrees_with_fixup_on_nested_groups() {
+        // Groups of one group of the same kind, three deep, with comments moving out of
+        // the start (the merged spacings leave holes) and texts around.
+        same_as_fixup(|b| {
+            b.text("a");
+            b.line();
+            b.group(|b| {
+                b.group(|b| {
+                    b.hardline();
+                    b.comment("# c");
+                    b.hardline();
+                    b.group(|b| {
+                        b.group(|b| {
+                            b.text("x");
+                            b.line();
+                            b.group(|b| b.text("y"));
+                        });
+                    });
+                });
+            });
+            b.text("z");
+            b.softline();
+            b.group_kind(GroupKind::Priority, |b| {
+                b.hardspace();
+                b.group_kind(GroupKind::Priority, |b| {
+                    b.group_kind(GroupKind::Priority, |b| {
+                        b.text("p");
+                        b.line_();
+                    });
+                    b.hardline();
+                });
+            });
+            b.group(|b| {
+                b.group(|b| b.text("q"));
+                b.text("r");
             });
         });
     }

@@ -15,7 +15,9 @@
 
 use smallvec::SmallVec;
 
-use super::doc::{Doc, Elem, FlatDoc, GroupKind, RESERVED, Spacing, TextKind, merge_spacings, text_width};
+use super::doc::{
+    Doc, Elem, FlatDoc, GroupKind, RESERVED, Spacing, TextKind, merge_spacings, text_width,
+};
 
 /// A view of one element of the flat document.
 #[derive(Clone, Copy)]
@@ -923,8 +925,7 @@ impl Printer<'_> {
             match doc.item(start) {
                 Item::Spacing(_) => line.push((start + 1, end)),
                 Item::Group { end: group_end, .. }
-                    if start + 1 < group_end
-                        && matches!(doc.item(start + 1), Item::Spacing(_)) =>
+                    if start + 1 < group_end && matches!(doc.item(start + 1), Item::Spacing(_)) =>
                 {
                     line.push((start + 2, group_end));
                     line.push((group_end, end));

@@ -56,6 +56,18 @@ pub struct FlatDoc {
 /// The placeholder of the reserved slots (and of elements being moved).
 pub(super) const PLACEHOLDER: Elem = Elem::Spacing(Spacing::Softbreak);
 
+/// A removed element in a builder's buffer (never in a finished [`FlatDoc`]). Group
+/// lengths do not count holes, so removing them is all [`squeeze`] does.
+pub(super) const HOLE: Elem = Elem::Group {
+    kind: GroupKind::Transparent,
+    len: u32::MAX,
+};
+
+/// Removes the holes of a builder's buffer.
+pub(super) fn squeeze(elems: &mut Vec<Elem>) {
+    elems.retain(|elem| !elem.is_hole());
+}
+
 impl FlatDoc {
     /// An empty buffer with the reserved slots, for a builder.
     pub(super) fn buffer(capacity: usize) -> Vec<Elem> {
@@ -145,6 +157,12 @@ impl From<DocE> for Elem {
 }
 
 impl Elem {
+    /// Whether it is a [`HOLE`].
+    #[inline]
+    pub(super) fn is_hole(&self) -> bool {
+        matches!(self, Elem::Group { len: u32::MAX, .. })
+    }
+
     /// A hard space, hard line, empty line or newlines.
     #[inline]
     pub(super) fn is_hard_spacing(&self) -> bool {
