@@ -144,7 +144,7 @@ pub fn format_text(
 
 /// Checks that `bytes` are text flakefmt may rewrite: UTF-8 without NUL bytes.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    if let Some(position) = bytes.iter().position(|&byte| byte == 0) {
+    if let Some(position) = memchr::memchr(0, &bytes) {
         return Err(format!(
             "contains a NUL byte (at byte {position}); left untouched"
         ));
