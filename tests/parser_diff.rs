@@ -194,6 +194,141 @@ fn mutants_agree() {
     assert!(counts[2] * 3 >= iterations, "{counts:?}");
 }
 
+/// Random token soups: operators, prefixes, keywords and brackets in any order (mostly
+/// invalid), so precedence, associativity and error cases of the two parsers meet.
+#[test]
+fn token_soups_agree() {
+    const PIECES: &[&str] = &[
+        "a",
+        "b",
+        "1",
+        "2.5",
+        "!",
+        "-",
+        "+",
+        "*",
+        "/",
+        "++",
+        "//",
+        "==",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "&&",
+        "||",
+        "->",
+        "|>",
+        "<|",
+        "?",
+        ".",
+        "(",
+        ")",
+        "or",
+        "x:",
+        "{",
+        "}",
+        "[",
+        "]",
+        ";",
+        "=",
+        "let",
+        "in",
+        "if",
+        "then",
+        "else",
+        "with",
+        "assert",
+        "\"s\"",
+        "${",
+        "@",
+        ",",
+        "...",
+        "rec",
+        "inherit",
+        "./p",
+        "<p>",
+        "a.b",
+        "f a",
+        "# c\n",
+        "/* c */",
+        "\n\n",
+        "''\n  i\n''",
+        "\"${a}\"",
+    ];
+    const OPERANDS: &[&str] = &[
+        "a",
+        "1",
+        "\"s\"",
+        "(a)",
+        "[ a ]",
+        "{ a = 1; }",
+        "a.b",
+        "f a",
+        "a.b or c",
+        "a or",
+        "x: x",
+        "let a = 1; in a",
+        "if a then b else c",
+        "with a; b",
+        "assert a; b",
+        "./p",
+        "x: a < b",
+        "x: a == b",
+        "x: with a; b < c",
+        "{ }: a != b",
+        "!a",
+    ];
+    const OPERATORS: &[&str] = &[
+        "+", "-", "*", "/", "++", "//", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "->", "|>",
+        "<|", "?",
+    ];
+    let mut rng = mutate::Rng::new(0x50f7);
+    let mut failures = Vec::new();
+    let mut counts = [0usize; 4];
+    let iterations: usize = std::env::var("PARSER_DIFF_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(30_000, |n: usize| n * 10);
+    for iteration in 0..iterations {
+        let mut source = Vec::new();
+        if iteration % 2 == 0 {
+            // Any order.
+            for _ in 0..1 + rng.below(9) {
+                source.push(PIECES[rng.below(PIECES.len())]);
+            }
+        } else {
+            // Operands and operators alternating, with prefixes.
+            for i in 0..1 + rng.below(5) {
+                if i > 0 {
+                    source.push(OPERATORS[rng.below(OPERATORS.len())]);
+                }
+                for _ in 0..rng.below(4).saturating_sub(2) {
+                    source.push(if rng.below(2) == 0 { "!" } else { "-" });
+                }
+                source.push(OPERANDS[rng.below(OPERANDS.len())]);
+            }
+        }
+        let source = source.join(" ");
+        match compare(&source) {
+            Err(message) => failures.push(format!("{source:?}: {message}")),
+            Ok(outcome) => {
+                if outcome == Outcome::Declined && counts[3] < 8 {
+                    eprintln!("declined: {source:?}");
+                }
+                counts[outcome as usize] += 1;
+            }
+        }
+        if failures.len() >= 5 {
+            break;
+        }
+    }
+    eprintln!("token soups: [invalid, lowering rejects, hits, declined] = {counts:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(counts[2] > 5000, "{counts:?}");
+}
+
 /// By hand: every `.nix` file under `FLAKEFMT_PARSER_CORPUS` (hits, declines, mismatches).
 #[test]
 #[ignore]

@@ -7,37 +7,39 @@ use super::super::ast::*;
 use super::super::lower::attach::{apply, operation};
 use super::{P, Parser};
 
-/// How a binary operator level chains.
+/// How operators of one level chain.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Assoc {
     Left,
     Right,
-    /// At most one operator.
+    /// At most one operator of the level (a second one is an error).
     None,
 }
 
-/// The binary levels, loosest first; each level's operands are the next level.
-/// `!` (prefix) sits between `//` and `+`; `?` and unary `-` below `++`.
-const LEVELS: &[(&[SyntaxKind], Assoc)] = &[
-    (&[TOKEN_PIPE_LEFT], Assoc::Right),
-    (&[TOKEN_PIPE_RIGHT], Assoc::Left),
-    (&[TOKEN_IMPLICATION], Assoc::Right),
-    (&[TOKEN_OR_OR], Assoc::Left),
-    (&[TOKEN_AND_AND], Assoc::Left),
-    (&[TOKEN_EQUAL, TOKEN_NOT_EQUAL], Assoc::None),
-    (
-        &[TOKEN_LESS, TOKEN_LESS_OR_EQ, TOKEN_MORE, TOKEN_MORE_OR_EQ],
-        Assoc::None,
-    ),
-    (&[TOKEN_UPDATE], Assoc::Right),
-];
+/// rnix's binary operator levels, loosest first (1 = `<|`), with their associativity.
+/// `!` (prefix) sits between `//` (8) and `+` (10), at level 9: its operand is a level 9
+/// expression, and it may only start a level 8 operand or a looser one. `?` (postfix,
+/// level 13) and unary `-` (tightest, over applications) are below `++`.
+fn level(kind: SyntaxKind) -> Option<(u8, Assoc)> {
+    Some(match kind {
+        TOKEN_PIPE_LEFT => (1, Assoc::Right),
+        TOKEN_PIPE_RIGHT => (2, Assoc::Left),
+        TOKEN_IMPLICATION => (3, Assoc::Right),
+        TOKEN_OR_OR => (4, Assoc::Left),
+        TOKEN_AND_AND => (5, Assoc::Left),
+        TOKEN_EQUAL | TOKEN_NOT_EQUAL => (6, Assoc::None),
+        TOKEN_LESS | TOKEN_LESS_OR_EQ | TOKEN_MORE | TOKEN_MORE_OR_EQ => (7, Assoc::None),
+        TOKEN_UPDATE => (8, Assoc::Right),
+        TOKEN_ADD | TOKEN_SUB => (10, Assoc::Left),
+        TOKEN_MUL | TOKEN_DIV => (11, Assoc::Left),
+        TOKEN_CONCAT => (12, Assoc::Right),
+        TOKEN_QUESTION => (13, Assoc::Left),
+        _ => return None,
+    })
+}
 
-/// `+ -`, `* /`, `++`: the levels below `!`.
-const INNER_LEVELS: &[(&[SyntaxKind], Assoc)] = &[
-    (&[TOKEN_ADD, TOKEN_SUB], Assoc::Left),
-    (&[TOKEN_MUL, TOKEN_DIV], Assoc::Left),
-    (&[TOKEN_CONCAT], Assoc::Right),
-];
+/// The level of `!`.
+const INVERT: u8 = 9;
 
 impl Parser<'_> {
     /// An expression (rnix's `parse_expr`).
@@ -75,8 +77,9 @@ impl Parser<'_> {
                     Box::new(no),
                 )
             }
-            _ => self.binary(LEVELS, 0)?,
+            _ => self.binary(1)?,
         };
+        self.stuck = false;
         self.leave(1);
         Some(expr)
     }
@@ -94,74 +97,56 @@ impl Parser<'_> {
         Some(Expr::Let(let_, items, in_, Box::new(body)))
     }
 
-    /// The operator level `index` of `levels` (past the end: the next group of levels).
-    fn binary(&mut self, levels: &[(&[SyntaxKind], Assoc)], index: usize) -> P<Expr> {
-        let Some(&(ops, assoc)) = levels.get(index) else {
-            return if std::ptr::eq(levels, LEVELS) {
-                self.invert()
-            } else {
-                self.has_attr()
-            };
-        };
-        let left = self.binary(levels, index + 1)?;
-        let is_op = |this: &Self| this.peek().is_some_and(|kind| ops.contains(&kind));
-        if !is_op(self) {
-            return Some(left);
-        }
-        match assoc {
-            Assoc::Right => {
-                self.enter()?;
-                let op = self.leaf()?;
-                let right = self.binary(levels, index)?;
-                self.leave(1);
-                Some(operation(left, op, right))
+    /// An expression of operator level `min` or tighter (precedence climbing over
+    /// rnix's levels: the same trees as its one-function-per-level descent).
+    fn binary(&mut self, min: u8) -> P<Expr> {
+        let mut left = if self.peek() == Some(TOKEN_INVERT) {
+            if min > INVERT {
+                // rnix reads `!` only as a level 9 operand: `a + !b` is an error.
+                return None;
             }
-            Assoc::None => {
-                let op = self.leaf()?;
-                let right = self.binary(levels, index + 1)?;
-                Some(operation(left, op, right))
-            }
-            Assoc::Left => {
-                let mut left = left;
-                let mut chain = 0;
-                while is_op(self) {
-                    self.enter()?;
-                    chain += 1;
-                    let op = self.leaf()?;
-                    let right = self.binary(levels, index + 1)?;
-                    left = operation(left, op, right);
-                }
-                self.leave(chain);
-                Some(left)
-            }
-        }
-    }
-
-    /// `!e` (rnix's `parse_invert`), above `+`.
-    fn invert(&mut self) -> P<Expr> {
-        if self.peek() != Some(TOKEN_INVERT) {
-            return self.binary(INNER_LEVELS, 0);
-        }
-        self.enter()?;
-        let op = self.leaf()?;
-        let inner = self.invert()?;
-        self.leave(1);
-        Some(Expr::Inversion(op, Box::new(inner)))
-    }
-
-    /// `e ? a.b` chains (rnix's `parse_hasattr`).
-    fn has_attr(&mut self) -> P<Expr> {
-        let mut expr = self.negate()?;
-        let mut chain = 0;
-        while self.peek() == Some(TOKEN_QUESTION) {
             self.enter()?;
-            chain += 1;
-            let question = self.leaf()?;
-            let path = self.attrpath(None)?;
-            expr = Expr::MemberCheck(Box::new(expr), question, path);
+            let op = self.leaf()?;
+            let inner = self.binary(INVERT)?;
+            self.leave(1);
+            Expr::Inversion(op, Box::new(inner))
+        } else {
+            self.negate()?
+        };
+        let mut levels = 0;
+        // After a non-associative operator of some level, only looser ones may follow.
+        let mut below = u8::MAX;
+        while let Some((level, assoc)) = self.peek().and_then(level) {
+            if level < min {
+                break;
+            }
+            if level >= below || self.stuck {
+                // A second non-associative operator: rnix leaves it to the operator levels
+                // around the enclosing expression, if any (`x: a < b < c` is
+                // `(x: a < b) < c`); none of this expression's levels takes it.
+                self.stuck = true;
+                break;
+            }
+            self.enter()?;
+            levels += 1;
+            let op = self.leaf()?;
+            if level == 13 {
+                let path = self.attrpath(None)?;
+                left = Expr::MemberCheck(Box::new(left), op, path);
+                continue;
+            }
+            let right = match assoc {
+                Assoc::Right => self.binary(level)?,
+                Assoc::Left => self.binary(level + 1)?,
+                Assoc::None => {
+                    below = level;
+                    self.binary(level + 1)?
+                }
+            };
+            left = operation(left, op, right);
         }
-        self.leave(chain);
-        Some(expr)
+        self.leave(levels);
+        Some(left)
     }
 
     /// `-e` (rnix's `parse_negate`).

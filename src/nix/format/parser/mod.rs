@@ -41,6 +41,9 @@ struct Parser<'a> {
     pos: usize,
     at: Attach<'a>,
     depth: usize,
+    /// A non-associative operator was found after one of its level: no operator level
+    /// of the current expression takes an operator any more (see `binary`).
+    stuck: bool,
 }
 
 /// `None`: not handled here (the caller takes the rnix path).
@@ -57,6 +60,7 @@ pub fn parse_whole(source: &str, strict: bool) -> Option<Whole> {
         pos: 0,
         at: Attach::new(source, strict),
         depth: 0,
+        stuck: false,
     };
     let expr = parser.expr()?;
     if parser.pos != parser.tokens.len() || parser.at.next != Some(source.len()) {
