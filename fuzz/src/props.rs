@@ -216,7 +216,8 @@ fn comment_chars(root: &SyntaxNode) -> Vec<char> {
 
 /// The lint fixes' properties on one input (as Nix): no panic, and when the input parses,
 /// the fixed source (safe and unsafe fixes, with and without formatting afterwards) still
-/// parses, and every remaining finding points inside the fixed source.
+/// parses, every remaining finding points inside the fixed source, and fixing the fixed
+/// source again applies nothing (fixes converge).
 pub fn check_lint_fix(data: &[u8]) -> Result<(), String> {
     use flakefmt::language::Language;
     use flakefmt::lint::{FileFacts, FileInput, LintConfig, Linter};
@@ -259,6 +260,28 @@ pub fn check_lint_fix(data: &[u8]) -> Result<(), String> {
                 bad.range,
                 result.source.len()
             ));
+        }
+        // Fixing is stable: the fixed file has nothing left to fix.
+        if result.applied > 0 {
+            let fixed = flakefmt::nix::parse::parse(&result.source).map_err(|_| "unreachable")?;
+            let again = linter.fix(
+                &FileInput {
+                    source: &result.source,
+                    nix: Some(&fixed),
+                    ..input
+                },
+                allow_unsafe,
+                format,
+            );
+            if again.applied > 0 || again.source != result.source {
+                return Err(format!(
+                    "unsafe={allow_unsafe} format={}: fixing the fixed source again applied {} more fix(es):\n--- once\n{}\n--- twice\n{}",
+                    format.is_some(),
+                    again.applied,
+                    result.source,
+                    again.source
+                ));
+            }
         }
     }
     Ok(())

@@ -284,7 +284,7 @@ fn process(
     if facts.head.is_empty() {
         facts.head = bytes[..bytes.len().min(repo::HEAD_LEN)].to_vec();
     }
-    let source = match decode(bytes.clone()) {
+    let source = match decode(bytes) {
         Ok(source) => source,
         Err(message) => {
             result.errors.push(message);
@@ -334,7 +334,7 @@ fn process(
                 ));
             }
             if fixed.source != source {
-                match write::write_atomically(path, &bytes, &metadata, &fixed.source) {
+                match write::write_atomically(path, source.as_bytes(), &metadata, &fixed.source) {
                     Ok(()) => {
                         result.fixed += fixed.applied;
                         result.source = fixed.source;

@@ -17,12 +17,30 @@ pub fn open(path: &Path) -> io::Result<fs::File> {
 
 /// Reads the whole file, with the metadata of the handle it was read through (the state
 /// the content belongs to, for the cache and the safe write).
+///
+/// One `fstat` per file: the buffer is sized from the handle's metadata and filled through
+/// a plain reader (`File::read_to_end` would ask the kernel for the size again, with an
+/// `fstat` and an `lseek`, which is two system calls per file on a cold run).
 pub fn read_all(path: &Path) -> io::Result<(Vec<u8>, fs::Metadata)> {
-    let mut file = open(path)?;
+    let file = open(path)?;
     let metadata = file.metadata()?;
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.read_to_end(&mut bytes)?;
+    // One byte more than the size, so a file that is exactly that long is read to its end
+    // without the buffer growing.
+    let capacity = usize::try_from(metadata.len())
+        .unwrap_or(0)
+        .saturating_add(1);
+    let mut bytes = Vec::with_capacity(capacity);
+    io::Read::read_to_end(&mut PlainReader(&file), &mut bytes)?;
     Ok((bytes, metadata))
+}
+
+/// A reader with the default `read_to_end` (no size queries: the caller sized the buffer).
+struct PlainReader<'a>(&'a fs::File);
+
+impl Read for PlainReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Read::read(&mut self.0, buf)
+    }
 }
 
 /// How many files were opened for reading so far in this process.

@@ -144,7 +144,7 @@ pub fn format_text(
 
 /// Checks that `bytes` are text flakefmt may rewrite: UTF-8 without NUL bytes.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    if let Some(position) = bytes.iter().position(|&byte| byte == 0) {
+    if let Some(position) = memchr::memchr(0, &bytes) {
         return Err(format!(
             "contains a NUL byte (at byte {position}); left untouched"
         ));
@@ -244,7 +244,7 @@ fn process_file_with<'c>(
         Ok(read) => read,
         Err(error) => return job.fail(format!("could not read: {error}")),
     };
-    let source = match decode(bytes.clone()) {
+    let source = match decode(bytes) {
         Ok(source) => source,
         Err(message) => return job.fail(message),
     };
@@ -283,7 +283,7 @@ fn process_file_with<'c>(
             Task::Write => {
                 #[cfg(debug_assertions)]
                 test_hook_before_write(&candidate.path);
-                match write_atomically(&candidate.path, &bytes, &metadata, &formatted) {
+                match write_atomically(&candidate.path, source.as_bytes(), &metadata, &formatted) {
                     Ok(()) => Outcome::Formatted,
                     Err(WriteError::ChangedOnDisk) => {
                         job.warnings.push(WriteError::ChangedOnDisk.to_string());
