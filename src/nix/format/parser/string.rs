@@ -85,10 +85,7 @@ impl Parser<'_> {
         let mut end = first.end;
         if self.peek() == Some(TOKEN_INTERPOL_START) {
             let mut first_part = true;
-            loop {
-                let Some(&token) = self.tokens.get(self.pos) else {
-                    break;
-                };
+            while let Some(&token) = self.tokens.get(self.pos) {
                 if token.start != end {
                     if first_part {
                         // rnix reads `./a ${b}` as one path.
