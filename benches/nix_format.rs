@@ -92,6 +92,31 @@ fn main() {
             std::hint::black_box(format_verified(source, &parsed, &options).ok());
         }
     });
+    // The direct parser (the fast path of `format_source`): parse only, and parse +
+    // format (files it declines are formatted on the rnix path, as `format_source` does).
+    let fast_parse = best_of(rounds, || {
+        for source in &sources {
+            std::hint::black_box(
+                flakefmt::nix::format::parser::parse_whole(source, false).is_some(),
+            );
+        }
+    });
+    let fast_format = best_of(rounds, || {
+        for source in &sources {
+            let output = match flakefmt::nix::format::format_fast(source, &options) {
+                Some(result) => result.ok(),
+                None => {
+                    let parsed = parse(source).expect("filtered above");
+                    format_verified(source, &parsed, &options).ok()
+                }
+            };
+            std::hint::black_box(output);
+        }
+    });
+    let fast_hits = sources
+        .iter()
+        .filter(|s| flakefmt::nix::format::parser::parse_whole(s, false).is_some())
+        .count();
     let report = |name: &str, time: Duration| {
         println!(
             "{name:<28} {:>9.1} ms {:>8.1} MB/s {:>6.2}x parse",
@@ -108,6 +133,9 @@ fn main() {
     report("parse", parse_only);
     report("parse+format", format);
     report("parse+format+verify", verify);
+    println!("direct parser ({fast_hits} of {} files):", sources.len());
+    report("fast parse", fast_parse);
+    report("fast parse+format+verify", fast_format);
     println!("format stages (one round, parse excluded):");
     report("  lower (CST -> tree)", stages.lower);
     report("  rules (tree -> doc)", stages.rules);

@@ -52,6 +52,10 @@ fn format_here(
     options: &NixFormatOptions,
     deep_thread: bool,
 ) -> Result<String, Vec<Diagnostic>> {
+    // The direct parser first (it declines files nested deeper than it handles here).
+    if let Some(result) = format::format_fast(source, options) {
+        return result.map_err(|diagnostic| vec![diagnostic]);
+    }
     let parsed = parse::parse(source)?;
     if !deep_thread && tree_depth(&parsed.root) > SHALLOW_DEPTH {
         return on_deep_thread(source, options);

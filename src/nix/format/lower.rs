@@ -6,13 +6,14 @@
 //! and the pending leading trivia of the next lexeme. The walk visits lexemes in source
 //! order, so the pending trivia flows like nixfmt's parser state.
 
+pub(crate) mod attach;
 mod green;
 
 use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
 
+use self::attach::{Attach, apply, operation, push_string_text};
 use self::green::{El, Node, Tok};
 use super::ast::*;
-use super::trivia::{self, DirectiveState, Lines};
 
 /// A construct nixfmt rejects (rnix accepts more), or an unexpected tree shape.
 #[derive(Debug)]
@@ -36,13 +37,7 @@ fn error<T>(message: &str, node: Node<'_>) -> Result<T> {
 pub const MAX_DEPTH: usize = 5000;
 
 struct Lower<'a> {
-    source: &'a str,
-    lines: Lines<'a>,
-    /// Reused buffer for the raw trivia after a lexeme.
-    scratch: Vec<trivia::RawTrivium>,
-    pending: Trivia,
-    strict: bool,
-    directives: DirectiveState,
+    at: Attach<'a>,
     depth: usize,
 }
 
@@ -93,7 +88,7 @@ impl<'g> Parts<'g> {
     }
 }
 
-fn symbol(kind: SyntaxKind) -> &'static str {
+pub(crate) fn symbol(kind: SyntaxKind) -> &'static str {
     match kind {
         TOKEN_ADD => "+",
         TOKEN_AND_AND => "&&",
@@ -161,7 +156,7 @@ fn normalize_line(parts: Vec<StringPart>) -> Vec<StringPart> {
 }
 
 /// Appends text to a line, merging it into a text part before it; empty text is dropped.
-fn push_text(line: &mut Vec<StringPart>, text: &str) {
+pub(crate) fn push_text(line: &mut Vec<StringPart>, text: &str) {
     if text.is_empty() {
         return;
     }
@@ -186,7 +181,9 @@ fn is_empty_line(line: &[StringPart]) -> bool {
 
 /// nixfmt's processing of indented string lines: drop an empty first line, empty a
 /// whitespace-only last line, strip the common indentation. Returns the indentation too.
-fn fix_indented_string(mut lines: Vec<Vec<StringPart>>) -> (String, Vec<Vec<StringPart>>) {
+pub(crate) fn fix_indented_string(
+    mut lines: Vec<Vec<StringPart>>,
+) -> (String, Vec<Vec<StringPart>>) {
     if lines.len() > 1 && is_empty_line(&lines[0]) {
         lines.remove(0);
     }
@@ -232,7 +229,7 @@ fn fix_indented_string(mut lines: Vec<Vec<StringPart>>) -> (String, Vec<Vec<Stri
     (indentation, stripped)
 }
 
-fn convert_indented_escapes(text: &str) -> String {
+pub(crate) fn convert_indented_escapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
@@ -252,68 +249,19 @@ fn convert_indented_escapes(text: &str) -> String {
 
 impl<'a> Lower<'a> {
     fn line(&mut self, offset: usize) -> usize {
-        if self.strict {
-            1
-        } else {
-            self.lines.line(offset)
-        }
+        self.at.line(offset)
     }
 
     fn take_pending(&mut self) -> Trivia {
-        std::mem::take(&mut self.pending)
+        self.at.take_pending()
     }
 
-    /// Finishes a lexeme that started on `line` and ends at `end`: reads the trivia after
-    /// it.
     fn finish<T>(&mut self, pre: Trivia, line: usize, end: usize, value: T) -> Ann<T> {
-        let next = trivia::lex_into(self.source, end, &mut self.scratch);
-        // Most lexemes are followed by nothing or by a single line break.
-        let trail = match self.scratch.as_slice() {
-            [] => {
-                self.lines.advance(end, next, 0);
-                None
-            }
-            [trivia::RawTrivium::Newlines(n)] => {
-                self.lines.advance(end, next, *n);
-                if *n == 1 {
-                    None
-                } else {
-                    self.split_trivia(next)
-                }
-            }
-            _ => self.split_trivia(next),
-        };
-        Ann {
-            pre,
-            line,
-            value,
-            trail,
-        }
+        self.at.finish(pre, line, end, value)
     }
 
-    /// Splits the raw trivia in `scratch` into a trailing comment (returned) and leading
-    /// trivia (pending for the next lexeme at `next`).
-    fn split_trivia(&mut self, next: usize) -> Option<String> {
-        // The next lexeme's column only matters for a lone trailing line comment.
-        let next_column = match self.scratch.first() {
-            Some(trivia::RawTrivium::LineComment(..)) => trivia::column(self.source, next),
-            _ => 0,
-        };
-        let (trail, leading) = trivia::split(
-            self.source,
-            &mut self.directives,
-            &self.scratch,
-            next_column,
-        );
-        self.pending.extend(leading);
-        trail
-    }
-
-    /// Line of a token; the cursor then moves to its end (a token has no line break).
     fn token_line(&mut self, token: Tok<'a>) -> usize {
-        let line = self.line(token.start());
-        self.lines.advance(token.start(), token.end(), 0);
-        line
+        self.at.token_line(token.start(), token.end())
     }
 
     fn leaf_token(&mut self, token: Tok<'a>) -> Leaf {
@@ -359,27 +307,9 @@ impl<'a> Lower<'a> {
         let (Some(open), Some(expr)) = (parts.first(), parts.iter().find_map(El::as_node)) else {
             return error("malformed interpolation", node);
         };
-        let saved = self.take_pending();
-        // nixfmt's `--strict` resets the line of every token it can reach, but it does not
-        // descend into interpolations: tokens there keep their source lines.
-        let saved_strict = std::mem::replace(&mut self.strict, false);
-        let before = self.directives.pending_disable;
-        let outer_cuts = self.directives.cut_interpolations;
-        trivia::lex_into(self.source, open.end(), &mut self.scratch);
-        if !self.scratch.is_empty() {
-            let leading = trivia::convert_leading(self.source, &mut self.directives, &self.scratch);
-            self.pending.extend(leading);
-        }
+        let saved = self.at.enter_interpolation(open.end());
         let expr = self.expr(expr)?;
-        let final_trivia = self.take_pending();
-        let after = self.directives.pending_disable;
-        self.directives.cut_interpolations = outer_cuts + usize::from(before != after);
-        self.pending = saved;
-        self.strict = saved_strict;
-        Ok(Whole {
-            expr,
-            trivia: final_trivia,
-        })
+        Ok(self.at.leave_interpolation(saved, expr))
     }
 
     /// The parts (text and interpolations) between the delimiters of a string or path,
@@ -396,19 +326,7 @@ impl<'a> Lower<'a> {
                         TOKEN_STRING_CONTENT | TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME
                     ) =>
                 {
-                    let text = token.text();
-                    if !split {
-                        push_text(&mut line, text);
-                        continue;
-                    }
-                    let mut pieces = text.split('\n');
-                    if let Some(first) = pieces.next() {
-                        push_text(&mut line, first);
-                    }
-                    for piece in pieces {
-                        lines.push(std::mem::take(&mut line));
-                        push_text(&mut line, piece);
-                    }
+                    push_string_text(&mut lines, &mut line, token.text(), split);
                 }
                 El::Node(inner) if inner.kind() == NODE_INTERPOL => {
                     let whole = self.whole_inner(inner)?;
@@ -439,43 +357,10 @@ impl<'a> Lower<'a> {
         }
         let pre = self.take_pending();
         let line = self.line(node.start());
-        let cuts_before = self.directives.cut_interpolations;
+        let cuts_before = self.at.directives.cut_interpolations;
         let lines = self.string_lines(node, true)?;
-        let cut = self.directives.cut_interpolations != cuts_before;
-        let (indentation, lines) = fix_indented_string(lines);
-        let ann = self.finish(pre, line, node.end(), lines);
-        let convertible = !cut
-            && ann.value.len() <= 1
-            && ann.value.iter().flatten().all(|part| match part {
-                StringPart::Text(t) => !t.contains('"') && !t.contains('\\'),
-                StringPart::Interpolation(_) => true,
-            });
-        if convertible {
-            let Ann {
-                pre,
-                line,
-                value,
-                trail,
-            } = ann;
-            let value = value
-                .into_iter()
-                .map(|line| {
-                    line.into_iter()
-                        .map(|part| match part {
-                            StringPart::Text(t) => StringPart::Text(convert_indented_escapes(&t)),
-                            other => other,
-                        })
-                        .collect()
-                })
-                .collect();
-            return Ok(Term::SimpleString(Ann {
-                pre,
-                line,
-                value,
-                trail,
-            }));
-        }
-        Ok(Term::IndentedString(cut.then_some(indentation), ann))
+        let cut = self.at.directives.cut_interpolations != cuts_before;
+        Ok(self.at.indented_string(pre, line, node.end(), lines, cut))
     }
 
     fn path(&mut self, node: Node<'a>) -> Result<Term> {
@@ -565,12 +450,12 @@ impl<'a> Lower<'a> {
     ) -> Result<Items<T>> {
         let mut items = Vec::with_capacity(count);
         for node in nodes {
-            if !self.pending.is_empty() {
+            if !self.at.pending.is_empty() {
                 items.push(Item::Comments(self.take_pending()));
             }
             items.push(Item::Item(convert(self, node)?));
         }
-        if !self.pending.is_empty() {
+        if !self.at.pending.is_empty() {
             items.push(Item::Comments(self.take_pending()));
         }
         Ok(items)
@@ -887,18 +772,7 @@ impl<'a> Lower<'a> {
         };
         let op = self.leaf(op)?;
         let right = self.expr(parts.node(1)?)?;
-        Ok(match left {
-            Expr::Operation(one, op1, two)
-                if op1.value == Token::Symbol("+") && op.value == Token::Symbol("+") =>
-            {
-                Expr::Operation(
-                    one,
-                    op1,
-                    Box::new(Expr::Operation(two, op, Box::new(right))),
-                )
-            }
-            left => Expr::Operation(Box::new(left), op, Box::new(right)),
-        })
+        Ok(operation(left, op, right))
     }
 
     #[inline(never)] // keeps the recursive frames small in debug builds
@@ -1013,42 +887,14 @@ fn flatten_or_items<'g>(node: Node<'g>, out: &mut Vec<Node<'g>>) {
     out.push(node);
 }
 
-/// Builds `f a`, re-associating rnix's `x or` primary (an application nested as an
-/// argument) into nixfmt's left-nested shape.
-fn apply(function: Expr, argument: Expr) -> Expr {
-    match argument {
-        Expr::Application(inner_function, inner_argument) => {
-            Expr::Application(Box::new(apply(function, *inner_function)), inner_argument)
-        }
-        argument => Expr::Application(Box::new(function), Box::new(argument)),
-    }
-}
-
 /// Lowers a parsed file. `strict` sets every source line to 1 (nixfmt's `--strict`).
 pub fn lower(source: &str, root: &SyntaxNode, strict: bool) -> Result<Whole> {
     let mut lower = Lower {
-        source,
-        lines: Lines::new(source),
-        scratch: Vec::new(),
-        pending: Vec::new(),
-        strict,
-        directives: DirectiveState::default(),
+        at: Attach::new(source, strict),
         depth: 0,
     };
-    let (items, _) = trivia::lex(source, 0);
-    let leading = trivia::convert_leading(source, &mut lower.directives, &items);
-    lower.pending = leading;
     let expr = lower.expr(Node::new(root))?;
-    let mut final_trivia = lower.take_pending();
-    if let Some(region_start) = lower.directives.pending_disable {
-        final_trivia.push(Trivium::FormatDirective(Directive::DisabledToEof(
-            source[region_start..].to_string(),
-        )));
-    }
-    Ok(Whole {
-        expr,
-        trivia: final_trivia,
-    })
+    Ok(lower.at.finish_file(expr))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod doc;
 pub mod lower;
+pub mod parser;
 pub mod printer;
 pub mod rules;
 pub mod trivia;
@@ -86,7 +87,12 @@ fn lowered(
     parsed: &ParsedNix,
     options: &NixFormatOptions,
 ) -> Result<ast::Whole, Diagnostic> {
-    let mut whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
+    let whole = lower::lower(source, &parsed.root, options.strict).map_err(lower_error)?;
+    Ok(without_leading_blank_lines(whole))
+}
+
+/// Drops the blank lines at the start of a file (they are dropped before layout).
+fn without_leading_blank_lines(mut whole: ast::Whole) -> ast::Whole {
     let first = rules::expr_first(&mut whole.expr);
     let leading_blank = first
         .pre
@@ -94,7 +100,7 @@ fn lowered(
         .take_while(|t| **t == ast::Trivium::EmptyLine)
         .count();
     first.pre.drain(..leading_blank);
-    Ok(whole)
+    whole
 }
 
 /// Runs the rules on a lowered tree, fixing up as they go; with a disable marker, builds
@@ -201,16 +207,20 @@ fn format_with_tree(
     options: &NixFormatOptions,
 ) -> Result<(String, ast::Whole), Diagnostic> {
     let (doc, tree) = build(source, parsed, options)?;
+    Ok((laid_out(doc, options), tree))
+}
+
+/// Lays out a fixed-up document: the output text of a file.
+fn laid_out(doc: FlatDoc, options: &NixFormatOptions) -> String {
     let to_eof = doc.ends_with_eof_region();
     let laid_out = printer::layout_flat(doc, options.width, options.indent);
-    let output = if to_eof {
+    if to_eof {
         laid_out.trim_start().to_string()
     } else {
         let mut out = laid_out.trim().to_string();
         out.push('\n');
         out
-    };
-    Ok((output, tree))
+    }
 }
 
 fn mismatch(what: &str, source: &str) -> Diagnostic {
@@ -236,6 +246,17 @@ pub fn format_verified(
     if output == source {
         return Ok(output);
     }
+    verify_output(source, parsed, &input_tree, output, options)
+}
+
+/// The check of [`format_verified`] on an output that differs from the input.
+fn verify_output(
+    source: &str,
+    parsed: &ParsedNix,
+    input_tree: &ast::Whole,
+    output: String,
+    options: &NixFormatOptions,
+) -> Result<String, Diagnostic> {
     let reparsed =
         crate::nix::parse::parse(&output).map_err(|_| mismatch("output does not parse", source))?;
     let output_tree = lower::lower(&output, &reparsed.root, options.strict)
@@ -247,6 +268,23 @@ pub fn format_verified(
         return Err(mismatch("comments changed", source));
     }
     Ok(output)
+}
+
+/// [`format_verified`] with the direct parser ([`parser::parse_whole`]) in front of rnix:
+/// `None` when it declines the file (then format with rnix). An output that differs from
+/// the input is verified exactly like [`format_verified`] does, from rnix's trees of the
+/// input and the output, independently of the direct parser.
+pub fn format_fast(source: &str, options: &NixFormatOptions) -> Option<Result<String, Diagnostic>> {
+    let whole = without_leading_blank_lines(parser::parse_whole(source, options.strict)?);
+    let output = laid_out(fixed_doc(&whole, source.len()), options);
+    if output == source {
+        return Some(Ok(output));
+    }
+    // The direct parser accepts only what rnix accepts; should rnix disagree, its path
+    // reports the error.
+    let parsed = crate::nix::parse::parse(source).ok()?;
+    let input_tree = lowered(source, &parsed, options).ok()?;
+    Some(verify_output(source, &parsed, &input_tree, output, options))
 }
 
 /// The concrete syntax tree as text, for `--print-tree` (contributors' debugging aid).
