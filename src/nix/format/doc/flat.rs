@@ -189,32 +189,42 @@ impl Elem {
     }
 }
 
-/// Pushes `x` onto a stream whose last element, `pending`, may still merge with what
-/// follows: adjacent spacings merge, adjacent texts of the same kind join; otherwise the
-/// pending element is final and goes to `out`.
+/// Merges `x` into `last` when they are adjacent spacings (merged) or texts of the same
+/// kind (joined); `false` when they do not merge.
 #[inline]
-pub(super) fn stream(out: &mut Vec<Elem>, pending: &mut Option<Elem>, x: Elem) {
-    match (&mut *pending, &x) {
-        (Some(Elem::Spacing(a)), Elem::Spacing(b)) => {
+pub(super) fn merge(last: &mut Elem, x: &Elem) -> bool {
+    match (last, x) {
+        (Elem::Spacing(a), Elem::Spacing(b)) => {
             *a = super::merge_spacings(*a, *b);
-            return;
+            true
         }
         (
-            Some(Elem::Text {
-                kind: pending_kind,
-                text: pending_text,
-                width: pending_width,
+            Elem::Text {
+                kind: last_kind,
+                text: last_text,
+                width: last_width,
                 ..
-            }),
+            },
             Elem::Text {
                 kind, text, width, ..
             },
-        ) if pending_kind == kind => {
-            pending_text.push_str(text);
-            *pending_width += width;
-            return;
+        ) if last_kind == kind => {
+            last_text.push_str(text);
+            *last_width += width;
+            true
         }
-        _ => {}
+        _ => false,
+    }
+}
+
+/// Pushes `x` onto a stream whose last element, `pending`, may still merge with what
+/// follows (see [`merge`]); otherwise the pending element is final and goes to `out`.
+#[inline]
+pub(super) fn stream(out: &mut Vec<Elem>, pending: &mut Option<Elem>, x: Elem) {
+    if let Some(last) = pending
+        && merge(last, &x)
+    {
+        return;
     }
     if let Some(done) = pending.replace(x) {
         out.push(done);
