@@ -112,6 +112,8 @@ pub struct DocBuilder {
     /// with what is pushed next (adjacent spacings merge, adjacent texts of the same kind
     /// join) when it is at or above the floor; below, everything is final.
     floor: usize,
+    /// The text of `flat`'s texts, one after the other.
+    text: String,
     /// Reused buffer for elements that go through the stream again.
     scratch: Vec<Elem>,
     /// Whether `flat` has holes (see [`flat::HOLE`]).
@@ -173,6 +175,7 @@ impl DocBuilder {
     pub fn fixing_with_capacity(capacity: usize) -> Self {
         DocBuilder {
             flat: FlatDoc::buffer(capacity),
+            text: String::with_capacity(capacity * 4),
             fixing: true,
             frames: vec![Frame::new(0, false)],
             floor: RESERVED,
@@ -190,7 +193,7 @@ impl DocBuilder {
         if self.holes {
             flat::squeeze(&mut self.flat);
         }
-        FlatDoc::from_buffer(self.flat)
+        FlatDoc::from_buffer(self.flat, self.text)
     }
 
     /// Whether a [`TextKind::DisableMarker`] was pushed (only then does the document need
@@ -221,7 +224,10 @@ impl DocBuilder {
                     self.replay(inner);
                     self.close_group(kind);
                 }
-                other if self.fixing => self.push_flat(Elem::from(other)),
+                other if self.fixing => {
+                    let elem = flat::elem_of(&mut self.text, &other);
+                    self.push_flat(elem);
+                }
                 other => self.buf.push(other),
             }
         }
@@ -233,7 +239,7 @@ impl DocBuilder {
     fn push_flat(&mut self, x: Elem) {
         if self.flat.len() > self.floor
             && let Some(last) = self.flat.last_mut()
-            && flat::merge(last, &x)
+            && flat::merge(&mut self.text, last, &x)
         {
             return;
         }
@@ -345,7 +351,7 @@ impl DocBuilder {
             let mut pending = None;
             for i in (from..header).chain(start..start + pre_len) {
                 let x = std::mem::replace(&mut flat[i], flat::PLACEHOLDER);
-                flat::stream(&mut out, &mut pending, x);
+                flat::stream(&mut self.text, &mut out, &mut pending, x);
             }
             out.extend(pending);
             let group = std::mem::replace(&mut flat[header], flat::PLACEHOLDER);
@@ -398,76 +404,106 @@ impl DocBuilder {
     }
 
     #[inline]
-    fn push_text(&mut self, kind: TextKind, text: Txt) {
+    fn push_text(&mut self, kind: TextKind, text: &str) {
         if self.fixing {
-            self.push_flat(Elem::Text {
-                level: self.level as u32,
-                offset: self.offset as u32,
-                width: flat::width_of(&text) as u32,
-                kind,
-                text,
-            });
+            let elem = flat::text_elem(&mut self.text, text, kind, self.level, self.offset);
+            self.push_flat(elem);
         } else {
-            self.buf.push(DocE::Text {
-                level: self.level,
-                offset: self.offset,
-                kind,
-                text,
-            });
+            self.push_raw_text(kind, Txt::new(text));
         }
+    }
+
+    /// `prefix` and `text` as one text.
+    fn push_text_with_prefix(&mut self, kind: TextKind, prefix: &'static str, text: &str) {
+        if self.fixing {
+            let mut elem = flat::text_elem(&mut self.text, prefix, kind, self.level, self.offset);
+            self.text.push_str(text);
+            if let Elem::Text { len, width, .. } = &mut elem {
+                *len += text.len() as u32;
+                *width += flat::width_of(text) as u32;
+            }
+            self.push_flat(elem);
+        } else {
+            let mut joined = Txt::with_capacity(prefix.len() + text.len());
+            joined.push_str(prefix);
+            joined.push_str(text);
+            self.push_raw_text(kind, joined);
+        }
+    }
+
+    fn push_raw_text(&mut self, kind: TextKind, text: Txt) {
+        self.buf.push(DocE::Text {
+            level: self.level,
+            offset: self.offset,
+            kind,
+            text,
+        });
     }
 
     /// Regular text; empty text pushes nothing.
     pub fn text(&mut self, text: &str) {
         if !text.is_empty() {
-            self.push_text(TextKind::Regular, Txt::new(text));
+            self.push_text(TextKind::Regular, text);
         }
     }
 
     /// Regular static text (keywords, operators, punctuation); empty pushes nothing.
     pub fn text_static(&mut self, text: &'static str) {
-        if !text.is_empty() {
-            self.push_text(TextKind::Regular, Txt::const_new(text));
+        if text.is_empty() {
+        } else if self.fixing {
+            self.push_text(TextKind::Regular, text);
+        } else {
+            self.push_raw_text(TextKind::Regular, Txt::const_new(text));
         }
     }
 
     /// A comment (free for width purposes); empty pushes nothing.
-    pub fn comment(&mut self, text: impl Into<Txt>) {
-        let text = text.into();
+    pub fn comment(&mut self, text: impl AsRef<str>) {
+        let text = text.as_ref();
         if !text.is_empty() {
             self.push_text(TextKind::Comment, text);
         }
     }
 
+    /// A comment made of `prefix` and `text` (never empty: the prefix is not).
+    pub fn comment_with_prefix(&mut self, prefix: &'static str, text: &str) {
+        self.push_text_with_prefix(TextKind::Comment, prefix, text);
+    }
+
     /// A comment at the end of a line; empty pushes nothing.
-    pub fn trailing_comment(&mut self, text: impl Into<Txt>) {
-        let text = text.into();
+    pub fn trailing_comment(&mut self, text: impl AsRef<str>) {
+        let text = text.as_ref();
         if !text.is_empty() {
             self.push_text(TextKind::TrailingComment, text);
         }
     }
 
+    /// A comment at the end of a line made of `prefix` and `text` (never empty).
+    pub fn trailing_comment_with_prefix(&mut self, prefix: &'static str, text: &str) {
+        self.push_text_with_prefix(TextKind::TrailingComment, prefix, text);
+    }
+
     /// Text printed only in expanded groups.
     pub fn trailing(&mut self, text: &'static str) {
         if !text.is_empty() {
-            self.push_text(TextKind::Trailing, Txt::const_new(text));
+            self.push_text(TextKind::Trailing, text);
         }
     }
 
     /// Start of a disabled region.
     pub fn disable_marker(&mut self) {
         self.has_disable_marker = true;
-        self.push_text(TextKind::DisableMarker, Txt::default());
+        self.push_text(TextKind::DisableMarker, "");
     }
 
     /// Verbatim text of a disabled region.
     pub fn verbatim(&mut self, text: &str, to_eof: bool) {
-        self.push_text(TextKind::Verbatim(to_eof), Txt::new(text));
+        self.push_text(TextKind::Verbatim(to_eof), text);
     }
 
     /// Raw text printed without indentation (claims the start of its line even when empty).
-    pub fn raw_text(&mut self, text: impl Into<Txt>) {
-        self.push_text(TextKind::RawText, text.into());
+    pub fn raw_text(&mut self, text: impl AsRef<str>) {
+        self.push_text(TextKind::RawText, text.as_ref());
     }
 
     /// A single spacing.
@@ -1127,9 +1163,9 @@ mod tests {
             b.disable_marker();
         });
         assert!(b.has_disable_marker());
-        let doc = b.finish_flat();
-        let doc = doc.elems();
-        assert_eq!(doc[0], Elem::from(text("fa").remove(0)));
+        let flat = b.finish_flat();
+        let doc = flat.elems();
+        assert_eq!(flat.text_of(&doc[0]), "fa");
         assert_eq!(doc[3], Elem::Spacing(Spacing::Hardspace));
         assert!(matches!(
             doc[4],
