@@ -355,18 +355,12 @@ impl Lexer<'_> {
     fn predict(&self) -> Option<IdentType> {
         let first = self.peek()?;
         if first == b'/' {
-            return if self.starts_with(b"//") {
-                None
-            } else if self.starts_with(b"/${") {
-                Some(IdentType::PathAbs)
-            } else if self
-                .peek_at(1)
-                .is_some_and(|b| is_path_byte(b) && b != b'*')
-            {
-                Some(IdentType::PathAbs)
-            } else {
-                None
-            };
+            // `//` is the update operator; `/${` and `/` before a path character start
+            // an absolute path.
+            let second = self.peek_at(1);
+            let path = second != Some(b'/')
+                && (self.starts_with(b"/${") || second.is_some_and(is_path_byte));
+            return path.then_some(IdentType::PathAbs);
         }
         if first == b'~' && self.peek_at(1) == Some(b'/') {
             return Some(IdentType::PathHome);
