@@ -112,6 +112,48 @@ fn fixtures_expected_idempotent_same_tree() {
     assert!(failures.is_empty(), "{failures}");
 }
 
+/// The fixing document builder (fixup applied while building, flat output) gives exactly
+/// the raw document fixed up by the separate pass, on every fixture, strict or not
+/// (`FLAKEFMT_FIXUP_CORPUS=DIR` adds every `.nix` file under DIR).
+#[test]
+fn the_fixing_builder_agrees_with_fixup() {
+    fn nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for path in sorted(dir) {
+            if path.is_dir() {
+                nix_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "nix") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    nix_files(&fixtures("nix"), &mut files);
+    nix_files(&fixtures("nix-correct"), &mut files);
+    if let Some(dir) = std::env::var_os("FLAKEFMT_FIXUP_CORPUS") {
+        nix_files(Path::new(&dir), &mut files);
+    }
+    assert!(files.len() > 20, "fixtures found");
+    let mut failures = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        let Ok(parsed) = flakefmt::nix::parse::parse(&source) else {
+            continue;
+        };
+        for strict in [false, true] {
+            let options = NixFormatOptions {
+                strict,
+                ..NixFormatOptions::default()
+            };
+            let agrees =
+                flakefmt::nix::format::fixing_agrees_with_fixup(&source, &parsed, &options);
+            if agrees == Some(false) {
+                failures.push(format!("{} (strict: {strict})", file.display()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "differ: {failures:#?}");
+}
+
 #[test]
 fn correct_files_are_fixed_points() {
     let mut failures = String::new();

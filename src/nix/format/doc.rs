@@ -84,38 +84,69 @@ pub enum DocE {
 /// A document: a sequence of elements.
 pub type Doc = Vec<DocE>;
 
+mod flat;
+pub use flat::{Elem, FlatDoc, RESERVED, width_of};
+
 /// Builds a document by pushing into one buffer: the rules call `text`, `spacing`,
 /// `group(kind, |b| ...)`, `nest(|b| ...)` in output order. Nesting level and offset are
 /// counters applied to each text as it is pushed.
 ///
 /// A builder made with [`DocBuilder::fixing`] also applies [`fixup`] as it goes (the
-/// streaming form of the same algorithm, see [`Frame`]): its result is the fixed-up
-/// document and no separate pass is needed. [`DocBuilder::new`] builds the raw document.
+/// streaming form of the same algorithm, see [`Frame`]) and writes the flat form directly:
+/// [`Self::finish_flat`] returns `fixup(raw document)` as a [`FlatDoc`], with no separate
+/// pass. [`DocBuilder::new`] builds the raw (nested) document.
 #[derive(Debug, Default)]
 pub struct DocBuilder {
+    /// The raw document (raw builders only).
     buf: Doc,
+    /// The fixed-up flat document (fixing builders only).
+    flat: Vec<Elem>,
     level: usize,
     offset: usize,
     has_disable_marker: bool,
     /// `Some` in fixing mode: one frame per open group, the root first.
     frames: Option<Vec<Frame>>,
     /// Reused buffer for elements that go through the stream again.
-    scratch: Vec<DocE>,
+    scratch: Vec<Elem>,
+    /// The number of holes in `flat` (fixing builders: removed elements, squeezed out by
+    /// [`Self::finish_flat`] in one pass rather than by moving the rest each time).
+    holes: usize,
 }
 
-/// An open group of a fixing [`DocBuilder`]: its fixed-up elements so far are
-/// `buf[start..]`, except the last one, `pending`, which may still merge with what
-/// follows (adjacent spacings merge, adjacent texts of the same kind join).
+/// An open group of a fixing [`DocBuilder`]: its header is `flat[header]` and its fixed-up
+/// elements so far follow it, except the last one, `pending`, which may still merge with
+/// what follows (adjacent spacings merge, adjacent texts of the same kind join).
 ///
 /// This is [`fixup`] turned into a stream: a hard space before a group moves into it; a
-/// text before a group is final; another spacing before a group waits until the group
-/// closes, then merges with the comments and hard spacings that move out of the group's
-/// start. A group that ends up empty leaves what moved out (and the waiting spacing) to
-/// be processed again.
+/// text before a group is final; another spacing before a group is written before the
+/// header (`waits`) and, when the group closes, merges with the comments and hard spacings
+/// that move out of the group's start. A group that ends up empty leaves what moved out
+/// (and the waiting spacing) to be processed again.
 #[derive(Debug)]
 struct Frame {
-    start: usize,
-    pending: Option<DocE>,
+    header: usize,
+    pending: Option<Elem>,
+    /// Whether the parent's pending spacing sits just before the header, waiting to merge
+    /// with what moves out of the group's start.
+    waits: bool,
+    /// The holes inside the group so far: its length excludes them, so that it is right
+    /// once they are squeezed out.
+    holes: usize,
+    /// The header position and buffer end of the last child group when it closed: the
+    /// group is that child alone if nothing follows it.
+    last_child: Option<(usize, usize)>,
+}
+
+impl Frame {
+    fn new(header: usize, pending: Option<Elem>, waits: bool) -> Self {
+        Frame {
+            header,
+            pending,
+            waits,
+            holes: 0,
+            last_child: None,
+        }
+    }
 }
 
 impl DocBuilder {
@@ -124,26 +155,37 @@ impl DocBuilder {
         Self::default()
     }
 
-    /// An empty builder that fixes up as it goes: [`Self::finish`] returns what
-    /// `fixup(raw document)` would.
+    /// An empty builder that fixes up as it goes: [`Self::finish_flat`] returns what
+    /// `fixup(raw document)` would, in flat form.
     pub fn fixing() -> Self {
+        Self::fixing_with_capacity(0)
+    }
+
+    /// [`Self::fixing`] with room for about `capacity` elements.
+    pub fn fixing_with_capacity(capacity: usize) -> Self {
         DocBuilder {
-            frames: Some(vec![Frame {
-                start: 0,
-                pending: None,
-            }]),
+            flat: FlatDoc::buffer(capacity),
+            frames: Some(vec![Frame::new(0, None, false)]),
             ..Self::default()
         }
     }
 
-    /// The document built so far (all groups closed).
-    pub fn finish(mut self) -> Doc {
+    /// The raw document built so far (all groups closed; empty for a fixing builder).
+    pub fn finish(self) -> Doc {
+        self.buf
+    }
+
+    /// The fixed-up flat document of a fixing builder (all groups closed).
+    pub fn finish_flat(mut self) -> FlatDoc {
         if let Some(frames) = &mut self.frames
             && let Some(pending) = frames.last_mut().and_then(|f| f.pending.take())
         {
-            self.buf.push(pending);
+            self.flat.push(pending);
         }
-        self.buf
+        if self.holes > 0 {
+            flat::squeeze(&mut self.flat);
+        }
+        FlatDoc::from_buffer(self.flat)
     }
 
     /// Whether a [`TextKind::DisableMarker`] was pushed (only then does the document need
@@ -174,38 +216,21 @@ impl DocBuilder {
                     self.replay(inner);
                     self.close_group(kind);
                 }
-                other => self.push(other),
+                DocE::Group(kind, inner) => self.buf.push(DocE::Group(kind, inner)),
+                other if self.frames.is_some() => self.push_flat(Elem::from(other)),
+                other => self.buf.push(other),
             }
         }
     }
 
-    fn push(&mut self, x: DocE) {
+    /// Pushes onto the stream of the innermost open group (fixing builders).
+    #[inline]
+    fn push_flat(&mut self, x: Elem) {
         let Some(frames) = &mut self.frames else {
-            self.buf.push(x);
-            return;
+            unreachable!("fixing builders only")
         };
         let frame = frames.last_mut().expect("the root frame is never closed");
-        match (&mut frame.pending, &x) {
-            (Some(DocE::Spacing(a)), DocE::Spacing(b)) => {
-                *a = merge_spacings(*a, *b);
-                return;
-            }
-            (
-                Some(DocE::Text {
-                    kind: pending_kind,
-                    text: pending_text,
-                    ..
-                }),
-                DocE::Text { kind, text, .. },
-            ) if pending_kind == kind => {
-                pending_text.push_str(text);
-                return;
-            }
-            _ => {}
-        }
-        if let Some(done) = frame.pending.replace(x) {
-            self.buf.push(done);
-        }
+        flat::stream(&mut self.flat, &mut frame.pending, x);
     }
 
     fn open_group(&mut self) {
@@ -213,109 +238,160 @@ impl DocBuilder {
             return;
         };
         let parent = frames.last_mut().expect("the root frame is never closed");
+        let mut waits = false;
         let pending = match parent.pending.take() {
             // A hard space moves into the group.
-            Some(DocE::Spacing(Spacing::Hardspace)) => Some(DocE::Spacing(Spacing::Hardspace)),
-            // Another spacing waits for the group to close.
-            Some(DocE::Spacing(a)) => {
-                parent.pending = Some(DocE::Spacing(a));
+            Some(Elem::Spacing(Spacing::Hardspace)) => Some(Elem::Spacing(Spacing::Hardspace)),
+            // Another spacing waits before the group.
+            Some(spacing @ Elem::Spacing(_)) => {
+                self.flat.push(spacing);
+                waits = true;
                 None
             }
             // A text is final.
             Some(done) => {
-                self.buf.push(done);
+                self.flat.push(done);
                 None
             }
             None => None,
         };
-        frames.push(Frame {
-            start: self.buf.len(),
-            pending,
+        let header = self.flat.len();
+        self.flat.push(Elem::Group {
+            kind: GroupKind::Regular,
+            len: 0,
         });
+        frames.push(Frame::new(header, pending, waits));
     }
 
-    /// Finishes the group `kind` opened last: the parent's waiting spacing, what moves out
-    /// of the group's start, the group, then what moves out of its end.
+    /// Finishes the group `kind` opened last: the waiting spacing merged with what moves
+    /// out of the group's start, the group, then what moves out of its end.
     fn close_group(&mut self, kind: GroupKind) {
         let Some(frames) = &mut self.frames else {
             return;
         };
         let frame = frames.pop().expect("a group is open");
+        let parent = frames.last_mut().expect("the root frame is never closed");
         if let Some(pending) = frame.pending {
-            self.buf.push(pending);
+            self.flat.push(pending);
         }
-        let start = frame.start;
-        let body = &self.buf[start..];
-        if body.is_empty() {
-            return;
-        }
-        let pre_len = body
+        let flat = &mut self.flat;
+        let header = frame.header;
+        let start = header + 1;
+        let body_len = flat.len() - start;
+        let pre_len = flat[start..]
             .iter()
-            .position(|x| !is_movable(x))
-            .unwrap_or(body.len());
-        if pre_len == body.len() {
-            // Only movable elements: what moved out goes through the stream again, after
-            // the parent's waiting spacing (still pending there).
+            .position(|x| !x.is_movable())
+            .unwrap_or(body_len);
+        if pre_len == body_len {
+            debug_assert_eq!(frame.holes, 0, "a hole is never movable");
+            // Empty, or only movable elements: the group disappears; what moved out goes
+            // through the stream again, after the waiting spacing (pending again).
             let mut again = std::mem::take(&mut self.scratch);
-            again.extend(self.buf.drain(start..));
+            again.extend(flat.drain(start..));
+            flat.pop();
+            if frame.waits {
+                parent.pending = flat.pop();
+            }
             for x in again.drain(..) {
-                self.push(x);
+                flat::stream(flat, &mut parent.pending, x);
             }
             self.scratch = again;
             return;
         }
         // The hard spacings at the end (one: adjacent spacings were merged); they do not
-        // overlap the start, as `body[pre_len]` is not movable.
-        let post_len = body.iter().rev().take_while(|x| is_hard_spacing(x)).count();
-        let mut post: smallvec::SmallVec<[DocE; 1]> = smallvec::SmallVec::new();
+        // overlap the start, as `flat[start + pre_len]` is not movable.
+        let post_len = flat[start..]
+            .iter()
+            .rev()
+            .take_while(|x| x.is_hard_spacing())
+            .count();
+        let mut post: smallvec::SmallVec<[Elem; 1]> = smallvec::SmallVec::new();
         if post_len > 0 {
-            post.extend(self.buf.drain(self.buf.len() - post_len..));
+            post.extend(flat.drain(flat.len() - post_len..));
         }
-        let inner = self.buf.split_off(start + pre_len);
-        let parent_waits = self
-            .frames
-            .as_ref()
-            .and_then(|f| f.last())
-            .is_some_and(|f| f.pending.is_some());
-        if pre_len > 1 || (pre_len == 1 && parent_waits) {
-            // The start follows the parent's waiting spacing through the stream. (A lone
-            // moved-out element with nothing waiting is final where it is.)
-            let mut again = std::mem::take(&mut self.scratch);
-            again.extend(self.buf.drain(start..));
-            for x in again.drain(..) {
-                self.push(x);
+        let header = if pre_len == 0 {
+            header
+        } else if pre_len == 1 && !frame.waits {
+            // A lone moved-out element with nothing waiting is final where it is.
+            flat.swap(header, start);
+            start
+        } else {
+            // The waiting spacing and the start go through a stream of their own; all of
+            // it is final before the group.
+            let from = header - usize::from(frame.waits);
+            let mut out = std::mem::take(&mut self.scratch);
+            let mut pending = None;
+            for i in (from..header).chain(start..start + pre_len) {
+                let x = std::mem::replace(&mut flat[i], flat::PLACEHOLDER);
+                flat::stream(&mut out, &mut pending, x);
             }
-            self.scratch = again;
+            out.extend(pending);
+            let group = std::mem::replace(&mut flat[header], flat::PLACEHOLDER);
+            let merged = out.len();
+            for (slot, x) in flat[from..].iter_mut().zip(out.drain(..)) {
+                *slot = x;
+            }
+            let new_header = from + merged;
+            flat[new_header] = group;
+            // Merging left slots between the header and the body: holes.
+            for slot in &mut flat[new_header + 1..start + pre_len] {
+                *slot = flat::HOLE;
+            }
+            self.scratch = out;
+            new_header
+        };
+        // Merging left `gap` holes before the body.
+        let gap = start + pre_len - header - 1;
+        self.holes += gap;
+        let holes = frame.holes + gap;
+        let end = flat.len();
+        let mut first = start + pre_len;
+        while first < end && flat[first].is_hole() {
+            first += 1;
         }
-        self.finish_group(kind, inner);
+        match flat.get(first) {
+            // A group of one group of the same kind is that group: the outer header
+            // becomes a hole (in the parent).
+            Some(&Elem::Group {
+                kind: inner_kind, ..
+            }) if inner_kind == kind && frame.last_child == Some((first, end)) => {
+                flat[header] = flat::HOLE;
+                self.holes += 1;
+                parent.holes += holes + 1;
+                parent.last_child = Some((first, end));
+            }
+            _ => {
+                flat[header] = Elem::Group {
+                    kind,
+                    len: (end - header - 1 - holes) as u32,
+                };
+                parent.holes += holes;
+                parent.last_child = Some((header, end));
+            }
+        }
         for x in post {
-            self.push(x);
+            flat::stream(flat, &mut parent.pending, x);
         }
     }
 
-    /// Pushes a non-empty fixed-up group after the parent's pending element, which is
-    /// final then.
-    fn finish_group(&mut self, kind: GroupKind, mut inner: Doc) {
-        if let Some(frames) = &mut self.frames
-            && let Some(done) = frames.last_mut().and_then(|f| f.pending.take())
-        {
-            self.buf.push(done);
-        }
-        let unwrap = inner.len() == 1
-            && matches!(&inner[0], DocE::Group(inner_kind, _) if *inner_kind == kind);
-        if unwrap && let Some(DocE::Group(_, nested)) = inner.pop() {
-            inner = nested;
-        }
-        self.buf.push(DocE::Group(kind, inner));
-    }
-
+    #[inline]
     fn push_text(&mut self, kind: TextKind, text: Txt) {
-        self.push(DocE::Text {
-            level: self.level,
-            offset: self.offset,
-            kind,
-            text,
-        });
+        if self.frames.is_some() {
+            self.push_flat(Elem::Text {
+                level: self.level as u32,
+                offset: self.offset as u32,
+                width: flat::width_of(&text) as u32,
+                kind,
+                text,
+            });
+        } else {
+            self.buf.push(DocE::Text {
+                level: self.level,
+                offset: self.offset,
+                kind,
+                text,
+            });
+        }
     }
 
     /// Regular text; empty text pushes nothing.
@@ -373,7 +449,11 @@ impl DocBuilder {
 
     /// A single spacing.
     pub fn spacing(&mut self, spacing: Spacing) {
-        self.push(DocE::Spacing(spacing));
+        if self.frames.is_some() {
+            self.push_flat(Elem::Spacing(spacing));
+        } else {
+            self.buf.push(DocE::Spacing(spacing));
+        }
     }
 
     /// `softline'`.
@@ -877,7 +957,10 @@ mod tests {
         f(&mut raw);
         let mut fixing = DocBuilder::fixing();
         f(&mut fixing);
-        assert_eq!(fixing.finish(), fixup(raw.finish()));
+        assert_eq!(
+            fixing.finish_flat(),
+            FlatDoc::from_doc(&fixup(raw.finish()))
+        );
     }
 
     #[test]
@@ -962,6 +1045,46 @@ mod tests {
     }
 
     #[test]
+    fn the_fixing_builder_agrees_with_fixup_on_nested_groups() {
+        // Groups of one group of the same kind, three deep, with comments moving out of
+        // the start (the merged spacings leave holes) and texts around.
+        same_as_fixup(|b| {
+            b.text("a");
+            b.line();
+            b.group(|b| {
+                b.group(|b| {
+                    b.hardline();
+                    b.comment("# c");
+                    b.hardline();
+                    b.group(|b| {
+                        b.group(|b| {
+                            b.text("x");
+                            b.line();
+                            b.group(|b| b.text("y"));
+                        });
+                    });
+                });
+            });
+            b.text("z");
+            b.softline();
+            b.group_kind(GroupKind::Priority, |b| {
+                b.hardspace();
+                b.group_kind(GroupKind::Priority, |b| {
+                    b.group_kind(GroupKind::Priority, |b| {
+                        b.text("p");
+                        b.line_();
+                    });
+                    b.hardline();
+                });
+            });
+            b.group(|b| {
+                b.group(|b| b.text("q"));
+                b.text("r");
+            });
+        });
+    }
+
+    #[test]
     fn raw_documents_replay_into_a_fixing_builder() {
         let mut b = DocBuilder::fixing();
         b.text("f");
@@ -981,10 +1104,17 @@ mod tests {
             b.disable_marker();
         });
         assert!(b.has_disable_marker());
-        let doc = b.finish();
-        assert_eq!(doc[0], text("fa").remove(0));
-        assert_eq!(doc[3], DocE::Spacing(Spacing::Hardspace));
-        assert!(matches!(doc[4], DocE::Group(GroupKind::Regular, _)));
+        let doc = b.finish_flat();
+        let doc = doc.elems();
+        assert_eq!(doc[0], Elem::from(text("fa").remove(0)));
+        assert_eq!(doc[3], Elem::Spacing(Spacing::Hardspace));
+        assert!(matches!(
+            doc[4],
+            Elem::Group {
+                kind: GroupKind::Regular,
+                len: 3
+            }
+        ));
     }
 
     #[test]

@@ -5,19 +5,21 @@
 //! together with the following text up to the next possible break; otherwise its priority
 //! children are tried (last first), and otherwise it is dissolved.
 //!
-//! The document is first flattened into [`Items`]: its elements in document order, each
-//! group followed by its contents, so that a run of siblings is a range of positions and
-//! the lookahead of an element is usually just "everything from position `p` on". One
-//! backward pass then gives, per position, the width of the first line of everything
-//! after it and the next text; prefix sums give the columns any range needs at least.
-//! These answer the measuring questions of nixfmt's algorithm without walking the
-//! lookahead again for every group.
+//! The document comes flat ([`FlatDoc`]): its elements in document order, each group
+//! followed by its contents, so that a run of siblings is a range of positions and the
+//! lookahead of an element is usually just "everything from position `p` on". One forward
+//! and one backward pass then give, per position, prefix sums of the columns any range
+//! needs at least and the width of the first line of everything after it. These answer the
+//! measuring questions of nixfmt's algorithm without walking the lookahead again for every
+//! group.
 
 use smallvec::SmallVec;
 
-use super::doc::{Doc, DocE, GroupKind, Spacing, TextKind, merge_spacings, text_width};
+use super::doc::{
+    Doc, Elem, FlatDoc, GroupKind, RESERVED, Spacing, TextKind, merge_spacings, text_width,
+};
 
-/// One element of the flattened document.
+/// A view of one element of the flat document.
 #[derive(Clone, Copy)]
 enum Item<'a> {
     Text {
@@ -69,9 +71,9 @@ fn is_comment(kind: TextKind) -> bool {
     matches!(kind, TextKind::Comment | TextKind::TrailingComment)
 }
 
-/// One position of the flattened document: its element and what is precomputed there.
-struct Node<'a> {
-    item: Item<'a>,
+/// What is precomputed at one position of the flat document.
+#[derive(Clone, Copy)]
+struct Node {
     /// The columns the items before this position take at least on one line (their
     /// regular texts), plus [`NEVER_FLAT`] per hard line break or directive text.
     cost: u64,
@@ -79,145 +81,120 @@ struct Node<'a> {
     flw: isize,
 }
 
-/// The flattened document and what is precomputed over it. Position 0 is [`HARDSPACE`],
+/// The flat document and what is precomputed over it. Position 0 is [`HARDSPACE`],
 /// position 1 the group around the whole document, which ends at position `end`, where a
-/// last node holds the values for the end of the document.
-struct Items<'a> {
-    nodes: Vec<Node<'a>>,
-    /// Running total of [`Node::cost`] while flattening.
-    total: u64,
+/// last element (and node) holds the values for the end of the document.
+struct Items {
+    elems: Vec<Elem>,
+    nodes: Vec<Node>,
     /// Total bytes of text, to size the output.
     text_bytes: usize,
 }
 
-/// Columns of a text: its length when it is ASCII (the usual case), else its code points.
-fn width_of(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        text_width(text)
-    }
-}
-
-/// The number of elements of `doc`, counting those inside groups.
-fn count(doc: &[DocE]) -> usize {
-    doc.iter()
-        .map(|element| match element {
-            DocE::Group(_, inner) => 1 + count(inner),
-            _ => 1,
-        })
-        .sum()
-}
-
-/// What an item adds to the prefix sums of [`Items::cost`].
-fn least_columns(item: &Item<'_>) -> u64 {
-    match *item {
-        Item::Text {
+/// What an element adds to the prefix sums of [`Items::cost`].
+#[inline]
+fn least_columns(elem: &Elem) -> u64 {
+    match *elem {
+        Elem::Text {
             kind: TextKind::Regular,
             width,
             ..
         } => width as u64,
-        Item::Text {
+        Elem::Text {
             kind: TextKind::DisableMarker | TextKind::Verbatim(_) | TextKind::RawText,
             ..
         } => NEVER_FLAT,
-        Item::Spacing(Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_)) => NEVER_FLAT,
+        Elem::Spacing(Spacing::Hardline | Spacing::Emptyline | Spacing::Newlines(_)) => NEVER_FLAT,
         _ => 0,
     }
 }
 
-impl<'a> Items<'a> {
-    fn new(doc: &'a [DocE]) -> Self {
-        let n = count(doc) + 2;
+impl Items {
+    fn new(doc: FlatDoc) -> Self {
+        let mut elems = doc.into_elems();
+        let n = elems.len();
+        elems[0] = Elem::Spacing(Spacing::Hardspace);
+        elems[1] = Elem::Group {
+            kind: GroupKind::Regular,
+            len: (n - RESERVED) as u32,
+        };
+        // The end of the document: never walked, only its values are read.
+        elems.push(Elem::Spacing(Spacing::Softbreak));
         let mut items = Items {
-            nodes: Vec::with_capacity(n + 1),
-            total: 0,
+            elems,
+            nodes: Vec::new(),
             text_bytes: 0,
         };
-        items.push(Item::Spacing(Spacing::Hardspace));
-        items.push(Item::Group {
-            kind: GroupKind::Regular,
-            end: n,
-        });
-        items.flatten(doc);
-        debug_assert_eq!(items.nodes.len(), n);
-        // The end of the document: never walked, only its values are read.
-        items.push(Item::Spacing(Spacing::Softbreak));
         items.measure();
         items
     }
 
-    #[inline]
-    fn push(&mut self, item: Item<'a>) {
-        let cost = self.total;
-        self.total += least_columns(&item);
-        self.nodes.push(Node { item, cost, flw: 0 });
-    }
-
-    fn flatten(&mut self, doc: &'a [DocE]) {
-        for element in doc {
-            match element {
-                DocE::Text {
-                    level,
-                    offset,
-                    kind,
-                    text,
-                } => {
-                    self.text_bytes += text.len();
-                    self.push(Item::Text {
-                        level: *level as u32,
-                        offset: *offset as u32,
-                        kind: *kind,
-                        width: width_of(text) as u32,
-                        text,
-                    });
-                }
-                DocE::Spacing(spacing) => self.push(Item::Spacing(*spacing)),
-                DocE::Group(kind, inner) => {
-                    let at = self.nodes.len();
-                    self.push(Item::Group {
-                        kind: *kind,
-                        end: at,
-                    });
-                    self.flatten(inner);
-                    let end = self.nodes.len();
-                    self.nodes[at].item = Item::Group { kind: *kind, end };
-                }
-            }
-        }
-    }
-
-    /// The backward pass: the first-line width of every suffix.
+    /// The forward pass (prefix sums of costs) and the backward pass (the first-line width
+    /// of every suffix).
     fn measure(&mut self) {
+        let mut total = 0;
+        let mut text_bytes = 0;
+        self.nodes = self
+            .elems
+            .iter()
+            .map(|elem| {
+                let cost = total;
+                total += least_columns(elem);
+                if let Elem::Text { text, .. } = elem {
+                    text_bytes += text.len();
+                }
+                Node { cost, flw: 0 }
+            })
+            .collect();
+        self.text_bytes = text_bytes;
         let n = self.len();
         // The first-line width of the suffix after the current position, and whether that
         // suffix starts with a spacing.
         let (mut after, mut after_spacing) = (0, false);
-        for node in self.nodes[..n].iter_mut().rev() {
-            let here = match node.item {
-                Item::Text { kind, width, .. } => {
+        for (node, elem) in self.nodes[..n].iter_mut().zip(&self.elems[..n]).rev() {
+            let here = match *elem {
+                Elem::Text { kind, width, .. } => {
                     (if is_comment(kind) { 0 } else { width as isize }) + after
                 }
-                Item::Group { .. } => after,
+                Elem::Group { .. } => after,
                 // Merges with a following spacing (which then decides alone), else one
                 // column.
-                Item::Spacing(Spacing::Hardspace) => after + isize::from(!after_spacing),
-                Item::Spacing(_) => 0,
+                Elem::Spacing(Spacing::Hardspace) => after + isize::from(!after_spacing),
+                Elem::Spacing(_) => 0,
             };
             node.flw = here;
             after = here;
-            after_spacing = matches!(node.item, Item::Spacing(_));
+            after_spacing = matches!(elem, Elem::Spacing(_));
         }
     }
 
     /// The end of the document (the position of the last node).
     fn len(&self) -> usize {
-        self.nodes.len() - 1
+        self.elems.len() - 1
     }
 
     #[inline]
-    fn item(&self, i: usize) -> &Item<'a> {
-        &self.nodes[i].item
+    fn item(&self, i: usize) -> Item<'_> {
+        match &self.elems[i] {
+            Elem::Text {
+                level,
+                offset,
+                width,
+                kind,
+                text,
+            } => Item::Text {
+                level: *level,
+                offset: *offset,
+                kind: *kind,
+                width: *width,
+                text: text.as_str(),
+            },
+            Elem::Spacing(spacing) => Item::Spacing(*spacing),
+            Elem::Group { kind, len } => Item::Group {
+                kind: *kind,
+                end: i + 1 + *len as usize,
+            },
+        }
     }
 
     /// The columns `span` takes at least on one line ([`NEVER_FLAT`] or more if it cannot).
@@ -232,8 +209,8 @@ impl<'a> Items<'a> {
 
     /// Where the first sibling after position `i` starts.
     fn next_sibling(&self, i: usize) -> usize {
-        match *self.item(i) {
-            Item::Group { end, .. } => end,
+        match self.elems[i] {
+            Elem::Group { len, .. } => i + 1 + len as usize,
             _ => i + 1,
         }
     }
@@ -241,18 +218,16 @@ impl<'a> Items<'a> {
     /// The first-line width of everything from `p` on, after a hard space that merges
     /// with it.
     fn flw_hard(&self, p: usize) -> isize {
-        let starts_with_spacing = p < self.len() && matches!(self.item(p), Item::Spacing(_));
+        let starts_with_spacing = p < self.len() && matches!(self.elems[p], Elem::Spacing(_));
         self.nodes[p].flw + isize::from(!starts_with_spacing)
     }
 
     /// Nesting level and offset of the first text in `start..end`.
     fn span_indent(&self, (start, end): Span) -> Option<(usize, usize)> {
-        self.nodes[start..end]
-            .iter()
-            .find_map(|node| match node.item {
-                Item::Text { level, offset, .. } => Some((level as usize, offset as usize)),
-                _ => None,
-            })
+        self.elems[start..end].iter().find_map(|elem| match *elem {
+            Elem::Text { level, offset, .. } => Some((level as usize, offset as usize)),
+            _ => None,
+        })
     }
 
     /// Nesting level and offset of the first text of `spans`.
@@ -290,17 +265,16 @@ impl<'a> Items<'a> {
                     };
             }
             for &(start, end) in r.heads {
-                for node in &self.nodes[start..end] {
-                    let item = &node.item;
-                    match *item {
-                        Item::Spacing(spacing) => pending = merge_into(pending, spacing),
+                for elem in &self.elems[start..end] {
+                    match *elem {
+                        Elem::Spacing(spacing) => pending = merge_into(pending, spacing),
                         _ => {
                             match pending.take() {
                                 Some(Spacing::Hardspace) => width += 1,
                                 Some(_) => return width,
                                 None => {}
                             }
-                            if let Item::Text { kind, width: w, .. } = *item
+                            if let Elem::Text { kind, width: w, .. } = *elem
                                 && !is_comment(kind)
                             {
                                 width += w as isize;
@@ -337,7 +311,7 @@ impl<'a> Items<'a> {
         for &(start, end) in spans {
             let mut i = start;
             while i < end {
-                match *self.item(i) {
+                match self.item(i) {
                     Item::Spacing(spacing) => pending = merge_into(pending, spacing),
                     Item::Text {
                         kind, width, text, ..
@@ -412,7 +386,7 @@ impl<'a> Items<'a> {
     ) -> Option<bool> {
         let mut i = start;
         while i < end {
-            if let Item::Spacing(spacing) = *self.item(i) {
+            if let Item::Spacing(spacing) = self.item(i) {
                 state.pending = merge_into(state.pending, spacing);
                 i += 1;
                 continue;
@@ -420,7 +394,7 @@ impl<'a> Items<'a> {
             if let Some(done) = state.flush() {
                 return Some(done);
             }
-            match *self.item(i) {
+            match self.item(i) {
                 Item::Text {
                     kind: TextKind::Regular,
                     width,
@@ -466,7 +440,7 @@ impl<'a> Items<'a> {
     fn has_priority(&self, (start, end): Span) -> bool {
         let mut i = start;
         while i < end {
-            match *self.item(i) {
+            match self.item(i) {
                 Item::Group {
                     kind: GroupKind::Priority,
                     ..
@@ -493,7 +467,7 @@ impl<'a> Items<'a> {
         let mut run = start;
         let mut i = start;
         while i < end {
-            match *self.item(i) {
+            match self.item(i) {
                 Item::Group {
                     kind: GroupKind::Priority,
                     end: group_end,
@@ -533,7 +507,7 @@ impl<'a> Items<'a> {
             let mut run = start;
             let mut i = start;
             while i < end {
-                match *self.item(i) {
+                match self.item(i) {
                     Item::Spacing(
                         spacing @ (Spacing::Space
                         | Spacing::Softspace
@@ -650,7 +624,7 @@ impl FirstLineFits {
 const SPACES: &str = "                                                                ";
 
 struct Printer<'d> {
-    doc: &'d Items<'d>,
+    doc: &'d Items,
     width: isize,
     indent_width: usize,
     cc: usize,
@@ -806,7 +780,7 @@ impl Printer<'_> {
 
     fn go_one(&mut self, i: usize, rest: &Rest<'_>) {
         let doc = self.doc;
-        match *doc.item(i) {
+        match doc.item(i) {
             Item::Text {
                 kind: TextKind::TrailingComment,
                 text,
@@ -948,11 +922,10 @@ impl Printer<'_> {
         let rendered = if self.cc == 0 {
             // Drop a leading spacing: we are at the start of a line.
             let mut line = Spans::new();
-            match *doc.item(start) {
+            match doc.item(start) {
                 Item::Spacing(_) => line.push((start + 1, end)),
                 Item::Group { end: group_end, .. }
-                    if start + 1 < group_end
-                        && matches!(*doc.item(start + 1), Item::Spacing(_)) =>
+                    if start + 1 < group_end && matches!(doc.item(start + 1), Item::Spacing(_)) =>
                 {
                     line.push((start + 2, group_end));
                     line.push((group_end, end));
@@ -1013,7 +986,12 @@ impl Printer<'_> {
 
 /// Lays out a (fixed-up) document greedily and returns the raw text (not yet stripped).
 pub fn layout(doc: Doc, width: usize, indent_width: usize) -> String {
-    let items = Items::new(&doc);
+    layout_flat(FlatDoc::from_doc(&doc), width, indent_width)
+}
+
+/// [`layout`] of a document in flat form (as the fixing builder makes it).
+pub fn layout_flat(doc: FlatDoc, width: usize, indent_width: usize) -> String {
+    let items = Items::new(doc);
     let mut printer = Printer {
         doc: &items,
         width: width as isize,
