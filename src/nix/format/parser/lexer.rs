@@ -47,6 +47,8 @@ struct Lexer<'a> {
     source: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Start of the current token.
+    start: usize,
     ctx: Vec<Context>,
 }
 
@@ -62,21 +64,17 @@ pub(super) fn tokens(source: &str) -> Option<Vec<Tok>> {
         source,
         bytes: source.as_bytes(),
         pos: 0,
+        start: 0,
         ctx: Vec::new(),
     };
     let mut out = Vec::with_capacity(source.len() / 5);
     loop {
-        let start = lexer.pos;
         match lexer.next_token() {
-            Ok(Some(kind)) => {
-                if !matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {
-                    out.push(Tok {
-                        kind,
-                        start,
-                        end: lexer.pos,
-                    });
-                }
-            }
+            Ok(Some(kind)) => out.push(Tok {
+                kind,
+                start: lexer.start,
+                end: lexer.pos,
+            }),
             Ok(None) => return Some(out),
             Err(Error) => return None,
         }
@@ -134,9 +132,10 @@ impl Lexer<'_> {
         self.ctx.pop();
     }
 
-    /// The next token's kind (`None` at the end).
+    /// The next significant token's kind (`None` at the end); it starts at `self.start`.
     fn next_token(&mut self) -> L<Option<SyntaxKind>> {
         let start = self.pos;
+        self.start = start;
         loop {
             match self.ctx.last().copied() {
                 Some(Context::InterpolStart) => {
@@ -184,32 +183,42 @@ impl Lexer<'_> {
             }
             break;
         }
-        if self.pos >= self.bytes.len() {
-            return Ok(None);
-        }
-        if self.consume_whitespace() > 0 {
-            return Ok(Some(TOKEN_WHITESPACE));
-        }
-        if self.peek() == Some(b'#') {
-            self.consume(|b| b != b'\n');
-            return Ok(Some(TOKEN_COMMENT));
-        }
-        if self.starts_with(b"/*") {
-            return match self.source[self.pos + 2..].find("*/") {
-                Some(i) => {
-                    self.pos += 2 + i + 2;
-                    Ok(Some(TOKEN_COMMENT))
+        // Whitespace and comments (rnix's trivia tokens), skipped here: after them the
+        // context is never one handled above, so rnix would lex on as below.
+        loop {
+            match self.peek() {
+                None => return Ok(None),
+                Some(b'#') => {
+                    self.pos = memchr::memchr(b'\n', &self.bytes[self.pos..])
+                        .map_or(self.bytes.len(), |i| self.pos + i);
                 }
-                None => Err(Error),
-            };
+                Some(b'/') if self.peek_at(1) == Some(b'*') => {
+                    match self.source[self.pos + 2..].find("*/") {
+                        Some(i) => self.pos += 2 + i + 2,
+                        None => return Err(Error),
+                    }
+                }
+                Some(_) => {
+                    if self.consume_whitespace() == 0 {
+                        break;
+                    }
+                }
+            }
         }
+        let start = self.pos;
+        self.start = start;
         if self.starts_with(b"...") {
             self.pos += 3;
             return Ok(Some(TOKEN_ELLIPSIS));
         }
-        let kind = self.predict();
         let Some(c) = self.peek() else {
             return Ok(None);
+        };
+        // The lookahead matters only for what may start a path, a search path or a URI.
+        let kind = if is_path_byte(c) || c == b'<' || c == b'~' {
+            self.predict()
+        } else {
+            None
         };
         if !c.is_ascii() {
             return Err(Error);
@@ -424,11 +433,19 @@ impl Lexer<'_> {
     /// rnix's `next_string`: string content up to the end delimiter or an interpolation.
     fn string_body(&mut self, multiline: bool) -> L<SyntaxKind> {
         loop {
-            let at = self.pos;
-            let Some(b) = self.peek() else {
+            // Only these bytes end the content or escape something.
+            let rest = &self.bytes[self.pos..];
+            let found = if multiline {
+                memchr::memchr2(b'\'', b'$', rest)
+            } else {
+                memchr::memchr3(b'"', b'\\', b'$', rest)
+            };
+            let Some(skip) = found else {
                 return Err(Error);
             };
-            self.pos += 1;
+            let at = self.pos + skip;
+            let b = self.bytes[at];
+            self.pos = at + 1;
             match b {
                 b'"' if !multiline => {
                     self.pos = at;
