@@ -12,6 +12,7 @@
 
 mod binding;
 mod expr;
+mod lexer;
 mod string;
 mod term;
 
@@ -53,7 +54,7 @@ type P<T> = Option<T>;
 /// tree (`strict`: nixfmt's `--strict` lines), or `None` when the file is invalid, or
 /// valid but not handled by the fast path.
 pub fn parse_whole(source: &str, strict: bool) -> Option<Whole> {
-    let tokens = tokens(source)?;
+    let tokens = lexer::tokens(source)?;
     let mut parser = Parser {
         source,
         tokens,
@@ -69,9 +70,10 @@ pub fn parse_whole(source: &str, strict: bool) -> Option<Whole> {
     Some(parser.at.finish_file(expr))
 }
 
-/// rnix's significant tokens, or `None` when one is an error token.
-fn tokens(source: &str) -> Option<Vec<Tok>> {
-    let mut out = Vec::with_capacity(source.len() / 4);
+/// rnix's significant tokens, by rnix's own tokenizer, or `None` when one is an error
+/// token (the reference for [`lexer::tokens`]).
+fn rnix_tokens(source: &str) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
     let mut offset = 0;
     for (kind, text) in rnix::tokenize(source) {
         let start = offset;
@@ -87,6 +89,19 @@ fn tokens(source: &str) -> Option<Vec<Tok>> {
         }
     }
     Some(out)
+}
+
+/// Whether the byte-level lexer agrees with rnix's tokenizer on `source`: the same
+/// significant tokens, or it gives up (`None`) where rnix has an error token or an
+/// unterminated string (for the differential test).
+#[doc(hidden)]
+pub fn lexer_agrees_with_rnix(source: &str) -> bool {
+    match (lexer::tokens(source), rnix_tokens(source)) {
+        (Some(fast), Some(reference)) => format!("{fast:?}") == format!("{reference:?}"),
+        (Some(_), None) => false,
+        (None, Some(_)) => crate::nix::parse::parse(source).is_err(),
+        (None, None) => true,
+    }
 }
 
 impl<'a> Parser<'a> {
