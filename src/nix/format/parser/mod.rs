@@ -12,6 +12,7 @@
 
 mod binding;
 mod expr;
+mod scan;
 mod string;
 mod term;
 
@@ -48,6 +49,32 @@ struct Parser<'a> {
 
 /// `None`: not handled here (the caller takes the rnix path).
 type P<T> = Option<T>;
+
+/// Scanner check for contributors: `Some(true)` when the fast path's scanner gives
+/// rnix's significant tokens for `source`, `Some(false)` when they differ, `None` when
+/// the scanner leaves the file to rnix. (Kept hidden: for the differential tests.)
+#[doc(hidden)]
+pub fn scanner_agrees(source: &str) -> Option<bool> {
+    let ours = scan::tokens(source)?;
+    let rnix = tokens(source);
+    Some(rnix.is_some_and(|rnix| {
+        rnix.len() == ours.len()
+            && rnix
+                .iter()
+                .zip(&ours)
+                .all(|(a, b)| a.kind == b.kind && a.start == b.start && a.end == b.end)
+    }))
+}
+
+/// Timing aid (hidden): the scanner's token count, or the rnix tokenizer's (`rnix`).
+#[doc(hidden)]
+pub fn count_tokens(source: &str, rnix: bool) -> usize {
+    if rnix {
+        tokens(source).map_or(0, |t| t.len())
+    } else {
+        scan::tokens(source).map_or(0, |t| t.len())
+    }
+}
 
 /// Parses `source` into the tree [`lower::lower`](super::lower::lower) builds from rnix's
 /// tree (`strict`: nixfmt's `--strict` lines), or `None` when the file is invalid, or
