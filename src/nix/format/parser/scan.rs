@@ -327,9 +327,9 @@ impl Scanner<'_> {
         }
         loop {
             let b = self.at(0);
-            if is_path_byte(b) {
-                self.pos += 1;
-            } else if b == b'/' && (is_path_byte(self.at(1)) || self.at(1) == b'$' && self.at(2) == b'{') {
+            let slash_then_more =
+                b == b'/' && (is_path_byte(self.at(1)) || self.at(1) == b'$' && self.at(2) == b'{');
+            if is_path_byte(b) || slash_then_more {
                 self.pos += 1;
             } else if b == b'$' && self.at(1) == b'{' {
                 if self.pos > start {
