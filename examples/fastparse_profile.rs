@@ -1,4 +1,6 @@
 //! Profiling aid: runs the direct parser over every `.nix` file under a directory.
+#[global_allocator]
+static A: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let dir = std::env::args().nth(1).expect("DIR");
     let mut stack = vec![std::path::PathBuf::from(dir)];

@@ -43,6 +43,9 @@ enum Outcome {
 
 /// Compares the two front ends on `source` (both line modes); `Err` on a disagreement.
 fn compare(source: &str) -> Result<Outcome, String> {
+    if !parser::lexer_agrees_with_rnix(source) {
+        return Err("the lexer and rnix's tokenizer disagree".to_string());
+    }
     let mut outcome = Outcome::Invalid;
     for strict in [false, true] {
         let fast = parser::parse_whole(source, strict).map(|w| format!("{w:?}"));
@@ -327,6 +330,37 @@ fn token_soups_agree() {
     eprintln!("token soups: [invalid, lowering rejects, hits, declined] = {counts:?}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(counts[2] > 5000, "{counts:?}");
+}
+
+/// Random strings over the characters that matter to rnix's tokenizer (paths, URIs,
+/// search paths, strings and their escapes, interpolations, comments, numbers, Unicode
+/// whitespace): the byte-level lexer agrees with rnix's tokenizer on every one.
+#[test]
+fn character_soups_lex_like_rnix() {
+    const CHARS: &[&str] = &[
+        "/", "*", "~", "<", ">", ":", "_", ".", "$", "{", "}", "'", "\"", "\\", "#", "a", "e", "z",
+        "1", "0", "-", "+", " ", "\n", "\r", "\t", "|", "=", "!", "&", "?", "@", ",", "%", "(",
+        ")", "[", "]", ";", "é", "\u{a0}", "\u{2028}", "in", "or", "${", "''", "./", "//", "/*",
+        "*/", "''$", "'''", "''\\", "$$", "https:", "<a>",
+    ];
+    let iterations: usize = std::env::var("PARSER_DIFF_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(100_000, |n: usize| n * 30);
+    let mut rng = mutate::Rng::new(0x1e7);
+    let mut failures = Vec::new();
+    for _ in 0..iterations {
+        let source: String = (0..1 + rng.below(12))
+            .map(|_| CHARS[rng.below(CHARS.len())])
+            .collect();
+        if !parser::lexer_agrees_with_rnix(&source) {
+            failures.push(format!("{source:?}"));
+            if failures.len() >= 10 {
+                break;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// By hand: every `.nix` file under `FLAKEFMT_PARSER_CORPUS` (hits, declines, mismatches).

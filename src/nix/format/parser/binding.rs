@@ -16,16 +16,17 @@ impl Parser<'_> {
                 break;
             }
             self.flush_comments(&mut items);
-            let binder = if kind == TOKEN_INHERIT {
-                self.inherit()?
+            if kind == TOKEN_INHERIT {
+                items.push(Item::Item(self.inherit()?));
             } else {
                 let path = self.attrpath(None)?;
                 let assign = self.expect_leaf(TOKEN_ASSIGN)?;
                 let value = self.expr()?;
                 let semicolon = self.expect_leaf(TOKEN_SEMICOLON)?;
-                Binder::Assignment(path, assign, value, semicolon)
-            };
-            items.push(Item::Item(binder));
+                items.push(Item::Item(Binder::Assignment(
+                    path, assign, value, semicolon,
+                )));
+            }
         }
         self.flush_comments(&mut items);
         let close = self.leaf()?;

@@ -150,6 +150,7 @@ impl Parser<'_> {
     }
 
     /// `-e` (rnix's `parse_negate`).
+    #[inline]
     fn negate(&mut self) -> P<Expr> {
         if self.peek() != Some(TOKEN_SUB) {
             return self.application();
@@ -162,6 +163,7 @@ impl Parser<'_> {
     }
 
     /// `f a b` (rnix's `parse_fn`).
+    #[inline]
     fn application(&mut self) -> P<Expr> {
         let mut expr = self.simple(false)?;
         let mut chain = 0;

@@ -1,8 +1,9 @@
 //! A direct parser from Nix source to the formatter's [`ast::Whole`], the fast path that
 //! replaces rnix's parse plus [`lower`](super::lower) for the files it handles.
 //!
-//! It reads rnix's own tokens (so every token, path, URI and string boundary is rnix's)
-//! and follows rnix's grammar function by function, building the lowered tree directly,
+//! It reads the tokens of its own scanner ([`scan`], checked token by token against
+//! rnix's tokenizer, so every token, path, URI and string boundary is rnix's) and
+//! follows rnix's grammar, building the lowered tree directly,
 //! with trivia attached by the same [`Attach`] state the lowering uses. It is strict:
 //! wherever rnix would report an error, recover, or build a shape the lowering rejects,
 //! and on anything doubtful (nesting deeper than [`MAX_NESTING`], rnix's trivia tokens
@@ -50,37 +51,11 @@ struct Parser<'a> {
 /// `None`: not handled here (the caller takes the rnix path).
 type P<T> = Option<T>;
 
-/// Scanner check for contributors: `Some(true)` when the fast path's scanner gives
-/// rnix's significant tokens for `source`, `Some(false)` when they differ, `None` when
-/// the scanner leaves the file to rnix. (Kept hidden: for the differential tests.)
-#[doc(hidden)]
-pub fn scanner_agrees(source: &str) -> Option<bool> {
-    let ours = scan::tokens(source)?;
-    let rnix = tokens(source);
-    Some(rnix.is_some_and(|rnix| {
-        rnix.len() == ours.len()
-            && rnix
-                .iter()
-                .zip(&ours)
-                .all(|(a, b)| a.kind == b.kind && a.start == b.start && a.end == b.end)
-    }))
-}
-
-/// Timing aid (hidden): the scanner's token count, or the rnix tokenizer's (`rnix`).
-#[doc(hidden)]
-pub fn count_tokens(source: &str, rnix: bool) -> usize {
-    if rnix {
-        tokens(source).map_or(0, |t| t.len())
-    } else {
-        scan::tokens(source).map_or(0, |t| t.len())
-    }
-}
-
 /// Parses `source` into the tree [`lower::lower`](super::lower::lower) builds from rnix's
 /// tree (`strict`: nixfmt's `--strict` lines), or `None` when the file is invalid, or
 /// valid but not handled by the fast path.
 pub fn parse_whole(source: &str, strict: bool) -> Option<Whole> {
-    let tokens = tokens(source)?;
+    let tokens = scan::tokens(source)?;
     let mut parser = Parser {
         source,
         tokens,
@@ -96,9 +71,10 @@ pub fn parse_whole(source: &str, strict: bool) -> Option<Whole> {
     Some(parser.at.finish_file(expr))
 }
 
-/// rnix's significant tokens, or `None` when one is an error token.
-fn tokens(source: &str) -> Option<Vec<Tok>> {
-    let mut out = Vec::with_capacity(source.len() / 4);
+/// rnix's significant tokens, by rnix's own tokenizer, or `None` when one is an error
+/// token (the reference for [`scan::tokens`]).
+fn rnix_tokens(source: &str) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
     let mut offset = 0;
     for (kind, text) in rnix::tokenize(source) {
         let start = offset;
@@ -114,6 +90,32 @@ fn tokens(source: &str) -> Option<Vec<Tok>> {
         }
     }
     Some(out)
+}
+
+/// Whether the fast path's scanner agrees with rnix's tokenizer on `source` (for the
+/// differential tests): the same significant tokens, or it leaves the file to rnix
+/// (`None`: always safe, the caller takes the rnix path; which valid files must take the
+/// fast path is for the coverage tests to say). It must never accept a file where rnix
+/// has an error token.
+#[doc(hidden)]
+pub fn lexer_agrees_with_rnix(source: &str) -> bool {
+    match (scan::tokens(source), rnix_tokens(source)) {
+        (Some(fast), Some(reference)) => format!("{fast:?}") == format!("{reference:?}"),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// Timing aid for the bench (hidden): the number of significant tokens, by the fast
+/// path's scanner, or by rnix's tokenizer (`rnix`).
+#[doc(hidden)]
+pub fn count_tokens(source: &str, rnix: bool) -> usize {
+    let tokens = if rnix {
+        rnix_tokens(source)
+    } else {
+        scan::tokens(source)
+    };
+    tokens.map_or(0, |tokens| tokens.len())
 }
 
 impl<'a> Parser<'a> {

@@ -8,7 +8,7 @@
 //!
 //! It is conservative. It returns `None` where rnix would produce an error token, and
 //! also wherever rnix's tokenizer departs from the grammar or the input is unusual
-//! (non-ASCII outside strings and comments, a path followed by `/`, a float with a
+//! (other non-ASCII characters outside strings and comments, a path followed by `/`, a float with a
 //! leading zero or a bad exponent, a search path of another shape, nesting deeper than
 //! [`MAX_DEPTH`]): the caller then takes the rnix path. `tests/parser_diff.rs` compares it
 //! with rnix's tokenizer token by token.
@@ -23,6 +23,7 @@ const MAX_DEPTH: u32 = 200;
 /// The significant tokens of `source`, or `None` (see the module documentation).
 pub(super) fn tokens(source: &str) -> Option<Vec<Tok>> {
     let mut scanner = Scanner {
+        source,
         bytes: source.as_bytes(),
         pos: 0,
         out: Vec::with_capacity(source.len() / 5 + 8),
@@ -88,6 +89,7 @@ fn keyword(text: &[u8]) -> SyntaxKind {
 }
 
 struct Scanner<'a> {
+    source: &'a str,
     bytes: &'a [u8],
     pos: usize,
     out: Vec<Tok>,
@@ -170,6 +172,12 @@ impl Scanner<'_> {
                     self.token(TOKEN_INTERPOL_START, 2);
                     self.nested()?;
                 }
+                // Unicode whitespace separates tokens too (code is only ever left at a
+                // character boundary).
+                0x80.. => match self.source[self.pos..].chars().next() {
+                    Some(c) if c.is_whitespace() => self.pos += c.len_utf8(),
+                    _ => return None,
+                },
                 _ => self.word_or_operator(b)?,
             }
         }
