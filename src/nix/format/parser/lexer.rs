@@ -388,14 +388,16 @@ impl Lexer<'_> {
             underscore |= b == b'_';
             end += 1;
         }
-        let one = self.bytes.get(end).copied();
-        let two = self.char_at(end + 1);
-        match (one, two) {
-            (Some(b'/'), Some('/' | '*')) => None,
-            (Some(b'/'), Some(c)) if !c.is_whitespace() => Some(IdentType::PathRel),
-            (Some(b'>'), _) => Some(IdentType::PathSearch),
-            (Some(b':'), Some(c)) if c.is_ascii() && is_uri_byte(c as u8) && !underscore => {
-                Some(IdentType::Uri)
+        // The two characters after the skipped ones (the second only when it matters).
+        match self.bytes.get(end) {
+            Some(b'/') => match self.char_at(end + 1) {
+                Some('/' | '*') | None => None,
+                Some(c) => (!c.is_whitespace()).then_some(IdentType::PathRel),
+            },
+            Some(b'>') => Some(IdentType::PathSearch),
+            Some(b':') => {
+                let uri = !underscore && self.bytes.get(end + 1).is_some_and(|&b| is_uri_byte(b));
+                uri.then_some(IdentType::Uri)
             }
             _ => None,
         }
