@@ -28,19 +28,52 @@ enum IdentType {
     Uri,
 }
 
-fn is_path_byte(b: u8) -> bool {
+const fn path_byte(b: u8) -> bool {
     matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'_' | b'.' | b'+' | b'-')
 }
 
-fn is_uri_byte(b: u8) -> bool {
+const fn uri_byte(b: u8) -> bool {
     matches!(
         b,
         b'%' | b'?' | b':' | b'@' | b'&' | b'=' | b'$' | b',' | b'!' | b'~' | b'*' | b'\''
-    ) || is_path_byte(b)
+    ) || path_byte(b)
 }
 
-fn is_ident_byte(b: u8) -> bool {
+const fn ident_byte(b: u8) -> bool {
     matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'')
+}
+
+/// Byte classes, looked up in a table (the lexer's inner loops test them per byte).
+const PATH: u8 = 1;
+const URI: u8 = 2;
+const IDENT: u8 = 4;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = (if path_byte(b) { PATH } else { 0 })
+            | (if uri_byte(b) { URI } else { 0 })
+            | (if ident_byte(b) { IDENT } else { 0 });
+        i += 1;
+    }
+    table
+};
+
+/// A character of rnix's paths.
+fn is_path_byte(b: u8) -> bool {
+    CLASSES[b as usize] & PATH != 0
+}
+
+/// A character of rnix's URIs.
+fn is_uri_byte(b: u8) -> bool {
+    CLASSES[b as usize] & URI != 0
+}
+
+/// A character of identifiers after the first.
+fn is_ident_byte(b: u8) -> bool {
+    CLASSES[b as usize] & IDENT != 0
 }
 
 struct Lexer<'a> {
