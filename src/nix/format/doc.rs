@@ -104,44 +104,54 @@ pub struct DocBuilder {
     level: usize,
     offset: usize,
     has_disable_marker: bool,
-    /// `Some` in fixing mode: one frame per open group, the root first.
-    frames: Option<Vec<Frame>>,
+    /// Whether this builder fixes up as it goes (and writes `flat`).
+    fixing: bool,
+    /// Fixing builders: one frame per open group, the root first.
+    frames: Vec<Frame>,
+    /// The floor of the innermost open group: the last element of `flat` may still merge
+    /// with what is pushed next (adjacent spacings merge, adjacent texts of the same kind
+    /// join) when it is at or above the floor; below, everything is final.
+    floor: usize,
+    /// The text of `flat`'s texts, one after the other.
+    text: String,
     /// Reused buffer for elements that go through the stream again.
     scratch: Vec<Elem>,
-    /// The number of holes in `flat` (fixing builders: removed elements, squeezed out by
-    /// [`Self::finish_flat`] in one pass rather than by moving the rest each time).
-    holes: usize,
+    /// Whether `flat` has holes (see [`flat::HOLE`]).
+    holes: bool,
 }
 
 /// An open group of a fixing [`DocBuilder`]: its header is `flat[header]` and its fixed-up
-/// elements so far follow it, except the last one, `pending`, which may still merge with
-/// what follows (adjacent spacings merge, adjacent texts of the same kind join).
+/// elements so far follow it; the last one may still merge with what follows (see
+/// [`DocBuilder::floor`]).
 ///
 /// This is [`fixup`] turned into a stream: a hard space before a group moves into it; a
-/// text before a group is final; another spacing before a group is written before the
-/// header (`waits`) and, when the group closes, merges with the comments and hard spacings
-/// that move out of the group's start. A group that ends up empty leaves what moved out
-/// (and the waiting spacing) to be processed again.
+/// text before a group is final; another spacing before a group stays before the header
+/// (`waits`) and, when the group closes, merges with the comments and hard spacings that
+/// move out of the group's start. A hard spacing at the end stays where it is, after the
+/// group. A group that ends up empty leaves what moved out (and the waiting spacing) to be
+/// processed again.
 #[derive(Debug)]
 struct Frame {
     header: usize,
-    pending: Option<Elem>,
-    /// Whether the parent's pending spacing sits just before the header, waiting to merge
-    /// with what moves out of the group's start.
+    /// The floor of this group while a child is open (the current floor is
+    /// [`DocBuilder::floor`]).
+    floor: usize,
+    /// Whether the parent's last element, a spacing, sits just before the header, waiting
+    /// to merge with what moves out of the group's start.
     waits: bool,
     /// The holes inside the group so far: its length excludes them, so that it is right
     /// once they are squeezed out.
     holes: usize,
-    /// The header position and buffer end of the last child group when it closed: the
+    /// The header position and body end of the last child group when it closed: the
     /// group is that child alone if nothing follows it.
     last_child: Option<(usize, usize)>,
 }
 
 impl Frame {
-    fn new(header: usize, pending: Option<Elem>, waits: bool) -> Self {
+    fn new(header: usize, waits: bool) -> Self {
         Frame {
             header,
-            pending,
+            floor: 0,
             waits,
             holes: 0,
             last_child: None,
@@ -165,7 +175,10 @@ impl DocBuilder {
     pub fn fixing_with_capacity(capacity: usize) -> Self {
         DocBuilder {
             flat: FlatDoc::buffer(capacity),
-            frames: Some(vec![Frame::new(0, None, false)]),
+            text: String::with_capacity(capacity * 4),
+            fixing: true,
+            frames: vec![Frame::new(0, false)],
+            floor: RESERVED,
             ..Self::default()
         }
     }
@@ -177,15 +190,10 @@ impl DocBuilder {
 
     /// The fixed-up flat document of a fixing builder (all groups closed).
     pub fn finish_flat(mut self) -> FlatDoc {
-        if let Some(frames) = &mut self.frames
-            && let Some(pending) = frames.last_mut().and_then(|f| f.pending.take())
-        {
-            self.flat.push(pending);
-        }
-        if self.holes > 0 {
+        if self.holes {
             flat::squeeze(&mut self.flat);
         }
-        FlatDoc::from_buffer(self.flat)
+        FlatDoc::from_buffer(self.flat, self.text)
     }
 
     /// Whether a [`TextKind::DisableMarker`] was pushed (only then does the document need
@@ -211,69 +219,89 @@ impl DocBuilder {
     pub fn replay(&mut self, doc: Doc) {
         for element in doc {
             match element {
-                DocE::Group(kind, inner) if self.frames.is_some() => {
+                DocE::Group(kind, inner) if self.fixing => {
                     self.open_group();
                     self.replay(inner);
                     self.close_group(kind);
                 }
-                DocE::Group(kind, inner) => self.buf.push(DocE::Group(kind, inner)),
-                other if self.frames.is_some() => self.push_flat(Elem::from(other)),
+                other if self.fixing => {
+                    let elem = flat::elem_of(&mut self.text, &other);
+                    self.push_flat(elem);
+                }
                 other => self.buf.push(other),
             }
         }
     }
 
-    /// Pushes onto the stream of the innermost open group (fixing builders).
+    /// Pushes onto the stream of the innermost open group (fixing builders): merges with
+    /// the last element when it is above the floor and can, else appends.
     #[inline]
     fn push_flat(&mut self, x: Elem) {
-        let Some(frames) = &mut self.frames else {
-            unreachable!("fixing builders only")
-        };
-        let frame = frames.last_mut().expect("the root frame is never closed");
-        flat::stream(&mut self.flat, &mut frame.pending, x);
+        if self.flat.len() > self.floor
+            && let Some(last) = self.flat.last_mut()
+            && flat::merge(&mut self.text, last, &x)
+        {
+            return;
+        }
+        self.flat.push(x);
     }
 
     fn open_group(&mut self) {
-        let Some(frames) = &mut self.frames else {
+        if !self.fixing {
             return;
-        };
-        let parent = frames.last_mut().expect("the root frame is never closed");
+        }
+        let len = self.flat.len();
         let mut waits = false;
-        let pending = match parent.pending.take() {
-            // A hard space moves into the group.
-            Some(Elem::Spacing(Spacing::Hardspace)) => Some(Elem::Spacing(Spacing::Hardspace)),
-            // Another spacing waits before the group.
-            Some(spacing @ Elem::Spacing(_)) => {
-                self.flat.push(spacing);
-                waits = true;
-                None
+        let mut hardspace = false;
+        if len > self.floor {
+            match self.flat[len - 1] {
+                // A hard space moves into the group.
+                Elem::Spacing(Spacing::Hardspace) => {
+                    self.flat.pop();
+                    hardspace = true;
+                }
+                // Another spacing waits before the group (and is the last element again
+                // should the group vanish).
+                Elem::Spacing(_) => {
+                    waits = true;
+                    self.floor = len - 1;
+                }
+                // A text is final.
+                _ => self.floor = len,
             }
-            // A text is final.
-            Some(done) => {
-                self.flat.push(done);
-                None
-            }
-            None => None,
-        };
+        }
         let header = self.flat.len();
+        if !waits {
+            self.floor = header;
+        }
         self.flat.push(Elem::Group {
             kind: GroupKind::Regular,
             len: 0,
         });
-        frames.push(Frame::new(header, pending, waits));
+        let parent = self
+            .frames
+            .last_mut()
+            .expect("the root frame is never closed");
+        parent.floor = self.floor;
+        self.frames.push(Frame::new(header, waits));
+        self.floor = header + 1;
+        if hardspace {
+            self.flat.push(Elem::Spacing(Spacing::Hardspace));
+        }
     }
 
     /// Finishes the group `kind` opened last: the waiting spacing merged with what moves
     /// out of the group's start, the group, then what moves out of its end.
     fn close_group(&mut self, kind: GroupKind) {
-        let Some(frames) = &mut self.frames else {
+        if !self.fixing {
             return;
-        };
-        let frame = frames.pop().expect("a group is open");
-        let parent = frames.last_mut().expect("the root frame is never closed");
-        if let Some(pending) = frame.pending {
-            self.flat.push(pending);
         }
+        let frame = self.frames.pop().expect("a group is open");
+        let parent = self
+            .frames
+            .last_mut()
+            .expect("the root frame is never closed");
+        self.floor = parent.floor;
         let flat = &mut self.flat;
         let header = frame.header;
         let start = header + 1;
@@ -285,30 +313,30 @@ impl DocBuilder {
         if pre_len == body_len {
             debug_assert_eq!(frame.holes, 0, "a hole is never movable");
             // Empty, or only movable elements: the group disappears; what moved out goes
-            // through the stream again, after the waiting spacing (pending again).
+            // through the stream again, after the waiting spacing (mergeable again).
             let mut again = std::mem::take(&mut self.scratch);
             again.extend(flat.drain(start..));
             flat.pop();
-            if frame.waits {
-                parent.pending = flat.pop();
-            }
             for x in again.drain(..) {
-                flat::stream(flat, &mut parent.pending, x);
+                self.push_flat(x);
             }
             self.scratch = again;
             return;
         }
-        // The hard spacings at the end (one: adjacent spacings were merged); they do not
-        // overlap the start, as `flat[start + pre_len]` is not movable.
+        // The hard spacings at the end (usually at most one: adjacent spacings merge);
+        // they do not overlap the start, as `flat[start + pre_len]` is not movable.
         let post_len = flat[start..]
             .iter()
             .rev()
             .take_while(|x| x.is_hard_spacing())
             .count();
-        let mut post: smallvec::SmallVec<[Elem; 1]> = smallvec::SmallVec::new();
-        if post_len > 0 {
+        // More than one goes through the stream again after the group; one stays where it
+        // is, outside the group.
+        let mut post = std::mem::take(&mut self.scratch);
+        if post_len > 1 {
             post.extend(flat.drain(flat.len() - post_len..));
         }
+        let end = flat.len() - usize::from(post_len == 1);
         let header = if pre_len == 0 {
             header
         } else if pre_len == 1 && !frame.waits {
@@ -319,16 +347,16 @@ impl DocBuilder {
             // The waiting spacing and the start go through a stream of their own; all of
             // it is final before the group.
             let from = header - usize::from(frame.waits);
-            let mut out = std::mem::take(&mut self.scratch);
+            let mut out = Vec::with_capacity(pre_len + 1);
             let mut pending = None;
             for i in (from..header).chain(start..start + pre_len) {
                 let x = std::mem::replace(&mut flat[i], flat::PLACEHOLDER);
-                flat::stream(&mut out, &mut pending, x);
+                flat::stream(&mut self.text, &mut out, &mut pending, x);
             }
             out.extend(pending);
             let group = std::mem::replace(&mut flat[header], flat::PLACEHOLDER);
             let merged = out.len();
-            for (slot, x) in flat[from..].iter_mut().zip(out.drain(..)) {
+            for (slot, x) in flat[from..].iter_mut().zip(out) {
                 *slot = x;
             }
             let new_header = from + merged;
@@ -337,14 +365,12 @@ impl DocBuilder {
             for slot in &mut flat[new_header + 1..start + pre_len] {
                 *slot = flat::HOLE;
             }
-            self.scratch = out;
             new_header
         };
         // Merging left `gap` holes before the body.
         let gap = start + pre_len - header - 1;
-        self.holes += gap;
+        self.holes |= gap > 0;
         let holes = frame.holes + gap;
-        let end = flat.len();
         let mut first = start + pre_len;
         while first < end && flat[first].is_hole() {
             first += 1;
@@ -356,7 +382,7 @@ impl DocBuilder {
                 kind: inner_kind, ..
             }) if inner_kind == kind && frame.last_child == Some((first, end)) => {
                 flat[header] = flat::HOLE;
-                self.holes += 1;
+                self.holes = true;
                 parent.holes += holes + 1;
                 parent.last_child = Some((first, end));
             }
@@ -369,87 +395,120 @@ impl DocBuilder {
                 parent.last_child = Some((header, end));
             }
         }
-        for x in post {
-            flat::stream(flat, &mut parent.pending, x);
+        // Everything up to the end of the group is final.
+        self.floor = end;
+        for x in post.drain(..) {
+            self.push_flat(x);
         }
+        self.scratch = post;
     }
 
     #[inline]
-    fn push_text(&mut self, kind: TextKind, text: Txt) {
-        if self.frames.is_some() {
-            self.push_flat(Elem::Text {
-                level: self.level as u32,
-                offset: self.offset as u32,
-                width: flat::width_of(&text) as u32,
-                kind,
-                text,
-            });
+    fn push_text(&mut self, kind: TextKind, text: &str) {
+        if self.fixing {
+            let elem = flat::text_elem(&mut self.text, text, kind, self.level, self.offset);
+            self.push_flat(elem);
         } else {
-            self.buf.push(DocE::Text {
-                level: self.level,
-                offset: self.offset,
-                kind,
-                text,
-            });
+            self.push_raw_text(kind, Txt::new(text));
         }
+    }
+
+    /// `prefix` and `text` as one text.
+    fn push_text_with_prefix(&mut self, kind: TextKind, prefix: &'static str, text: &str) {
+        if self.fixing {
+            let mut elem = flat::text_elem(&mut self.text, prefix, kind, self.level, self.offset);
+            self.text.push_str(text);
+            if let Elem::Text { len, width, .. } = &mut elem {
+                *len += text.len() as u32;
+                *width += flat::width_of(text) as u32;
+            }
+            self.push_flat(elem);
+        } else {
+            let mut joined = Txt::with_capacity(prefix.len() + text.len());
+            joined.push_str(prefix);
+            joined.push_str(text);
+            self.push_raw_text(kind, joined);
+        }
+    }
+
+    fn push_raw_text(&mut self, kind: TextKind, text: Txt) {
+        self.buf.push(DocE::Text {
+            level: self.level,
+            offset: self.offset,
+            kind,
+            text,
+        });
     }
 
     /// Regular text; empty text pushes nothing.
     pub fn text(&mut self, text: &str) {
         if !text.is_empty() {
-            self.push_text(TextKind::Regular, Txt::new(text));
+            self.push_text(TextKind::Regular, text);
         }
     }
 
     /// Regular static text (keywords, operators, punctuation); empty pushes nothing.
     pub fn text_static(&mut self, text: &'static str) {
-        if !text.is_empty() {
-            self.push_text(TextKind::Regular, Txt::const_new(text));
+        if text.is_empty() {
+        } else if self.fixing {
+            self.push_text(TextKind::Regular, text);
+        } else {
+            self.push_raw_text(TextKind::Regular, Txt::const_new(text));
         }
     }
 
     /// A comment (free for width purposes); empty pushes nothing.
-    pub fn comment(&mut self, text: impl Into<Txt>) {
-        let text = text.into();
+    pub fn comment(&mut self, text: impl AsRef<str>) {
+        let text = text.as_ref();
         if !text.is_empty() {
             self.push_text(TextKind::Comment, text);
         }
     }
 
+    /// A comment made of `prefix` and `text` (never empty: the prefix is not).
+    pub fn comment_with_prefix(&mut self, prefix: &'static str, text: &str) {
+        self.push_text_with_prefix(TextKind::Comment, prefix, text);
+    }
+
     /// A comment at the end of a line; empty pushes nothing.
-    pub fn trailing_comment(&mut self, text: impl Into<Txt>) {
-        let text = text.into();
+    pub fn trailing_comment(&mut self, text: impl AsRef<str>) {
+        let text = text.as_ref();
         if !text.is_empty() {
             self.push_text(TextKind::TrailingComment, text);
         }
     }
 
+    /// A comment at the end of a line made of `prefix` and `text` (never empty).
+    pub fn trailing_comment_with_prefix(&mut self, prefix: &'static str, text: &str) {
+        self.push_text_with_prefix(TextKind::TrailingComment, prefix, text);
+    }
+
     /// Text printed only in expanded groups.
     pub fn trailing(&mut self, text: &'static str) {
         if !text.is_empty() {
-            self.push_text(TextKind::Trailing, Txt::const_new(text));
+            self.push_text(TextKind::Trailing, text);
         }
     }
 
     /// Start of a disabled region.
     pub fn disable_marker(&mut self) {
         self.has_disable_marker = true;
-        self.push_text(TextKind::DisableMarker, Txt::default());
+        self.push_text(TextKind::DisableMarker, "");
     }
 
     /// Verbatim text of a disabled region.
     pub fn verbatim(&mut self, text: &str, to_eof: bool) {
-        self.push_text(TextKind::Verbatim(to_eof), Txt::new(text));
+        self.push_text(TextKind::Verbatim(to_eof), text);
     }
 
     /// Raw text printed without indentation (claims the start of its line even when empty).
-    pub fn raw_text(&mut self, text: impl Into<Txt>) {
-        self.push_text(TextKind::RawText, text.into());
+    pub fn raw_text(&mut self, text: impl AsRef<str>) {
+        self.push_text(TextKind::RawText, text.as_ref());
     }
 
     /// A single spacing.
     pub fn spacing(&mut self, spacing: Spacing) {
-        if self.frames.is_some() {
+        if self.fixing {
             self.push_flat(Elem::Spacing(spacing));
         } else {
             self.buf.push(DocE::Spacing(spacing));
@@ -491,7 +550,7 @@ impl DocBuilder {
 
     /// A group of the given kind around what `f` pushes.
     pub fn group_kind(&mut self, kind: GroupKind, f: impl FnOnce(&mut Self)) {
-        if self.frames.is_some() {
+        if self.fixing {
             self.open_group();
             f(self);
             self.close_group(kind);
@@ -1104,9 +1163,9 @@ mod tests {
             b.disable_marker();
         });
         assert!(b.has_disable_marker());
-        let doc = b.finish_flat();
-        let doc = doc.elems();
-        assert_eq!(doc[0], Elem::from(text("fa").remove(0)));
+        let flat = b.finish_flat();
+        let doc = flat.elems();
+        assert_eq!(flat.text_of(&doc[0]), "fa");
         assert_eq!(doc[3], Elem::Spacing(Spacing::Hardspace));
         assert!(matches!(
             doc[4],

@@ -21,14 +21,15 @@ use super::doc::{
 
 /// A view of one element of the flat document.
 #[derive(Clone, Copy)]
-enum Item<'a> {
+enum Item {
     Text {
         level: u32,
         offset: u32,
         kind: TextKind,
         /// Columns of `text`.
         width: u32,
-        text: &'a str,
+        /// Where the text is (see [`Items::str`]): resolved only when printed.
+        text: (u32, u32),
     },
     Spacing(Spacing),
     /// A group; its contents are the items after it, up to `end` (exclusive).
@@ -86,9 +87,9 @@ struct Node {
 /// last element (and node) holds the values for the end of the document.
 struct Items {
     elems: Vec<Elem>,
+    /// The text the texts of `elems` point into.
+    text: String,
     nodes: Vec<Node>,
-    /// Total bytes of text, to size the output.
-    text_bytes: usize,
 }
 
 /// What an element adds to the prefix sums of [`Items::cost`].
@@ -111,7 +112,7 @@ fn least_columns(elem: &Elem) -> u64 {
 
 impl Items {
     fn new(doc: FlatDoc) -> Self {
-        let mut elems = doc.into_elems();
+        let (mut elems, text) = doc.into_parts();
         let n = elems.len();
         elems[0] = Elem::Spacing(Spacing::Hardspace);
         elems[1] = Elem::Group {
@@ -122,8 +123,8 @@ impl Items {
         elems.push(Elem::Spacing(Spacing::Softbreak));
         let mut items = Items {
             elems,
+            text,
             nodes: Vec::new(),
-            text_bytes: 0,
         };
         items.measure();
         items
@@ -133,20 +134,15 @@ impl Items {
     /// of every suffix).
     fn measure(&mut self) {
         let mut total = 0;
-        let mut text_bytes = 0;
         self.nodes = self
             .elems
             .iter()
             .map(|elem| {
                 let cost = total;
                 total += least_columns(elem);
-                if let Elem::Text { text, .. } = elem {
-                    text_bytes += text.len();
-                }
                 Node { cost, flw: 0 }
             })
             .collect();
-        self.text_bytes = text_bytes;
         let n = self.len();
         // The first-line width of the suffix after the current position, and whether that
         // suffix starts with a spacing.
@@ -174,20 +170,21 @@ impl Items {
     }
 
     #[inline]
-    fn item(&self, i: usize) -> Item<'_> {
+    fn item(&self, i: usize) -> Item {
         match &self.elems[i] {
-            Elem::Text {
+            &Elem::Text {
+                start,
+                len,
                 level,
                 offset,
                 width,
                 kind,
-                text,
             } => Item::Text {
-                level: *level,
-                offset: *offset,
-                kind: *kind,
-                width: *width,
-                text: text.as_str(),
+                level,
+                offset,
+                kind,
+                width,
+                text: (start, len),
             },
             Elem::Spacing(spacing) => Item::Spacing(*spacing),
             Elem::Group { kind, len } => Item::Group {
@@ -195,6 +192,11 @@ impl Items {
                 end: i + 1 + *len as usize,
             },
         }
+    }
+
+    /// The text at `(start, len)`.
+    fn str(&self, (start, len): (u32, u32)) -> &str {
+        &self.text[start as usize..(start + len) as usize]
     }
 
     /// The columns `span` takes at least on one line ([`NEVER_FLAT`] or more if it cannot).
@@ -316,6 +318,11 @@ impl Items {
                     Item::Text {
                         kind, width, text, ..
                     } => {
+                        let text = if line.out.is_some() {
+                            self.str(text)
+                        } else {
+                            ""
+                        };
                         if !line.spacing(pending.take()) || !line.text(kind, width as usize, text) {
                             return None;
                         }
@@ -788,7 +795,7 @@ impl Printer<'_> {
                 ..
             } if self.cc == 2 && doc.next_indent(rest).0 > self.top().1 => {
                 self.put_plain(" ", 1);
-                self.put_plain(text, width as usize);
+                self.put_plain(doc.str(text), width as usize);
             }
             Item::Text {
                 kind: TextKind::DisableMarker,
@@ -800,12 +807,19 @@ impl Printer<'_> {
                 offset,
                 text,
                 width,
-            } => self.put_text(level as usize, offset as usize, text, width as usize, false),
+            } => self.put_text(
+                level as usize,
+                offset as usize,
+                doc.str(text),
+                width as usize,
+                false,
+            ),
             Item::Text {
                 kind: TextKind::Verbatim(_),
                 text,
                 ..
             } => {
+                let text = doc.str(text);
                 let last_line = text.rsplit('\n').next().unwrap_or("");
                 let needs_newline = !(self.cc == 0 || self.suppress);
                 self.cc = text_width(last_line);
@@ -821,7 +835,13 @@ impl Printer<'_> {
                 text,
                 width,
                 ..
-            } => self.put_text(level as usize, offset as usize, text, width as usize, true),
+            } => self.put_text(
+                level as usize,
+                offset as usize,
+                doc.str(text),
+                width as usize,
+                true,
+            ),
             Item::Spacing(spacing) => {
                 if self.cc == 0 {
                     return;
@@ -999,7 +1019,7 @@ pub fn layout_flat(doc: FlatDoc, width: usize, indent_width: usize) -> String {
         cc: 0,
         indents: vec![(0, 0)],
         suppress: false,
-        out: String::with_capacity(items.text_bytes + items.text_bytes / 2 + 64),
+        out: String::with_capacity(items.text.len() + items.text.len() / 2 + 64),
     };
     let n = items.len();
     let end_of_document = Rest {

@@ -1,24 +1,28 @@
 //! The flat form of a fixed-up document: one buffer, each group a header followed by its
-//! contents. The fixing [`DocBuilder`](super::DocBuilder) writes it directly and the
-//! printer reads it as it is, so no document tree is allocated, flattened or dropped.
+//! contents, and one string holding every text. The fixing [`DocBuilder`](super::DocBuilder)
+//! writes it directly and the printer reads it as it is, so no document tree is allocated,
+//! flattened or dropped, and no text is allocated on its own.
 
 use super::{DocE, GroupKind, Spacing, TextKind, text_width};
 
 /// One element of a [`FlatDoc`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Elem {
-    /// A piece of text, as [`DocE::Text`], with its width in columns.
+    /// A piece of text, as [`DocE::Text`]: its bytes are `start..start + len` of the
+    /// document's text ([`FlatDoc::text`]), `width` its columns.
     Text {
+        /// Where the text starts in the document's text.
+        start: u32,
+        /// Its length in bytes.
+        len: u32,
+        /// Columns of the text (see [`width_of`]).
+        width: u32,
         /// Nesting depth.
         level: u32,
         /// Extra columns (indented strings).
         offset: u32,
-        /// Columns of `text` (see [`width_of`]).
-        width: u32,
         /// What kind of text.
         kind: TextKind,
-        /// The text itself.
-        text: super::Txt,
     },
     /// Whitespace.
     Spacing(Spacing),
@@ -47,10 +51,11 @@ pub fn width_of(text: &str) -> usize {
 pub const RESERVED: usize = 2;
 
 /// A fixed-up document in flat form: its elements in document order after
-/// [`RESERVED`] placeholder slots.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// [`RESERVED`] placeholder slots, and the text they point into.
+#[derive(Clone, Debug)]
 pub struct FlatDoc {
     elems: Vec<Elem>,
+    text: String,
 }
 
 /// The placeholder of the reserved slots (and of elements being moved).
@@ -68,6 +73,45 @@ pub(super) fn squeeze(elems: &mut Vec<Elem>) {
     elems.retain(|elem| !elem.is_hole());
 }
 
+/// Appends `text` to a document's text and returns its element.
+#[inline]
+pub(super) fn text_elem(
+    arena: &mut String,
+    text: &str,
+    kind: TextKind,
+    level: usize,
+    offset: usize,
+) -> Elem {
+    let start = arena.len() as u32;
+    arena.push_str(text);
+    Elem::Text {
+        start,
+        len: text.len() as u32,
+        width: width_of(text) as u32,
+        level: level as u32,
+        offset: offset as u32,
+        kind,
+    }
+}
+
+/// The element of a text or spacing of a nested document (its text appended to `arena`;
+/// a group becomes an empty group header: use [`FlatDoc::from_doc`] for documents).
+pub(super) fn elem_of(arena: &mut String, element: &DocE) -> Elem {
+    match element {
+        DocE::Text {
+            level,
+            offset,
+            kind,
+            text,
+        } => text_elem(arena, text, *kind, *level, *offset),
+        DocE::Spacing(spacing) => Elem::Spacing(*spacing),
+        DocE::Group(kind, _) => Elem::Group {
+            kind: *kind,
+            len: 0,
+        },
+    }
+}
+
 impl FlatDoc {
     /// An empty buffer with the reserved slots, for a builder.
     pub(super) fn buffer(capacity: usize) -> Vec<Elem> {
@@ -76,15 +120,15 @@ impl FlatDoc {
         elems
     }
 
-    /// Wraps a buffer made by [`Self::buffer`].
-    pub(super) fn from_buffer(elems: Vec<Elem>) -> Self {
+    /// Wraps a buffer made by [`Self::buffer`] and its text.
+    pub(super) fn from_buffer(elems: Vec<Elem>, text: String) -> Self {
         debug_assert!(elems.len() >= RESERVED);
-        FlatDoc { elems }
+        FlatDoc { elems, text }
     }
 
     /// The flat form of a (fixed-up) nested document.
     pub fn from_doc(doc: &[DocE]) -> Self {
-        fn go(doc: &[DocE], out: &mut Vec<Elem>) {
+        fn go(doc: &[DocE], out: &mut Vec<Elem>, text: &mut String) {
             for element in doc {
                 match element {
                     DocE::Group(kind, inner) => {
@@ -93,27 +137,38 @@ impl FlatDoc {
                             kind: *kind,
                             len: 0,
                         });
-                        go(inner, out);
+                        go(inner, out, text);
                         let len = (out.len() - at - 1) as u32;
                         out[at] = Elem::Group { kind: *kind, len };
                     }
-                    other => out.push(Elem::from(other.clone())),
+                    other => out.push(elem_of(text, other)),
                 }
             }
         }
         let mut elems = Self::buffer(doc.len());
-        go(doc, &mut elems);
-        FlatDoc { elems }
+        let mut text = String::new();
+        go(doc, &mut elems, &mut text);
+        FlatDoc { elems, text }
     }
 
-    /// All elements, the reserved slots first.
-    pub fn into_elems(self) -> Vec<Elem> {
-        self.elems
+    /// All elements, the reserved slots first, and the text they point into.
+    pub fn into_parts(self) -> (Vec<Elem>, String) {
+        (self.elems, self.text)
     }
 
     /// The document's elements (without the reserved slots).
     pub fn elems(&self) -> &[Elem] {
         &self.elems[RESERVED..]
+    }
+
+    /// The text of an element (empty for spacings and groups).
+    pub fn text_of(&self, elem: &Elem) -> &str {
+        match *elem {
+            Elem::Text { start, len, .. } => {
+                &self.text[start as usize..start as usize + len as usize]
+            }
+            _ => "",
+        }
     }
 
     /// Whether the document ends (trailing spacings aside) with verbatim text that runs to
@@ -133,28 +188,37 @@ impl FlatDoc {
     }
 }
 
-impl From<DocE> for Elem {
-    /// A text or a spacing (a group becomes an empty group header: use
-    /// [`FlatDoc::from_doc`] for documents).
-    fn from(element: DocE) -> Self {
-        match element {
-            DocE::Text {
-                level,
-                offset,
-                kind,
-                text,
-            } => Elem::Text {
-                level: level as u32,
-                offset: offset as u32,
-                width: width_of(&text) as u32,
-                kind,
-                text,
-            },
-            DocE::Spacing(spacing) => Elem::Spacing(spacing),
-            DocE::Group(kind, _) => Elem::Group { kind, len: 0 },
+impl PartialEq for FlatDoc {
+    /// The same elements with the same texts (wherever they are in the text).
+    fn eq(&self, other: &Self) -> bool {
+        fn without_position(elem: &Elem) -> Elem {
+            match *elem {
+                Elem::Text {
+                    len,
+                    width,
+                    level,
+                    offset,
+                    kind,
+                    ..
+                } => Elem::Text {
+                    start: 0,
+                    len,
+                    width,
+                    level,
+                    offset,
+                    kind,
+                },
+                other => other,
+            }
         }
+        self.elems().len() == other.elems().len()
+            && self.elems().iter().zip(other.elems()).all(|(a, b)| {
+                without_position(a) == without_position(b) && self.text_of(a) == other.text_of(b)
+            })
     }
 }
+
+impl Eq for FlatDoc {}
 
 impl Elem {
     /// Whether it is a [`HOLE`].
@@ -189,34 +253,94 @@ impl Elem {
     }
 }
 
-/// Pushes `x` onto a stream whose last element, `pending`, may still merge with what
-/// follows: adjacent spacings merge, adjacent texts of the same kind join; otherwise the
-/// pending element is final and goes to `out`.
+/// Merges `x` into `last` when they are adjacent spacings (merged) or texts of the same
+/// kind (joined, in `arena`); `false` when they do not merge.
 #[inline]
-pub(super) fn stream(out: &mut Vec<Elem>, pending: &mut Option<Elem>, x: Elem) {
-    match (&mut *pending, &x) {
-        (Some(Elem::Spacing(a)), Elem::Spacing(b)) => {
+pub(super) fn merge(arena: &mut String, last: &mut Elem, x: &Elem) -> bool {
+    match (last, x) {
+        (Elem::Spacing(a), Elem::Spacing(b)) => {
             *a = super::merge_spacings(*a, *b);
-            return;
+            true
         }
         (
-            Some(Elem::Text {
-                kind: pending_kind,
-                text: pending_text,
-                width: pending_width,
-                ..
-            }),
             Elem::Text {
-                kind, text, width, ..
+                kind: last_kind,
+                start: last_start,
+                len: last_len,
+                width: last_width,
+                ..
             },
-        ) if pending_kind == kind => {
-            pending_text.push_str(text);
-            *pending_width += width;
-            return;
+            &Elem::Text {
+                kind,
+                start,
+                len,
+                width,
+                ..
+            },
+        ) if *last_kind == kind => {
+            if *last_start + *last_len != start {
+                // Not next to each other in the text (never seen: texts are appended in
+                // order): copy both to its end.
+                let (a, b) = (*last_start as usize, start as usize);
+                let joined = format!(
+                    "{}{}",
+                    &arena[a..a + *last_len as usize],
+                    &arena[b..b + len as usize]
+                );
+                *last_start = arena.len() as u32;
+                arena.push_str(&joined);
+            }
+            *last_len += len;
+            *last_width += width;
+            true
         }
-        _ => {}
+        _ => false,
+    }
+}
+
+/// Pushes `x` onto a stream whose last element, `pending`, may still merge with what
+/// follows (see [`merge`]); otherwise the pending element is final and goes to `out`.
+#[inline]
+pub(super) fn stream(arena: &mut String, out: &mut Vec<Elem>, pending: &mut Option<Elem>, x: Elem) {
+    if let Some(last) = pending
+        && merge(arena, last, &x)
+    {
+        return;
     }
     if let Some(done) = pending.replace(x) {
         out.push(done);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_merge_in_place_or_by_copying_when_apart() {
+        let mut arena = String::new();
+        let a = text_elem(&mut arena, "ab", TextKind::Regular, 0, 0);
+        let b = text_elem(&mut arena, "é", TextKind::Regular, 0, 0);
+        let mut joined = a;
+        assert!(merge(&mut arena, &mut joined, &b));
+        assert_eq!(arena, "abé", "next to each other: nothing copied");
+        // Apart in the text: both are copied to its end.
+        let mut apart = text_elem(&mut arena, "x", TextKind::Regular, 0, 0);
+        assert!(merge(&mut arena, &mut apart, &a));
+        let doc = FlatDoc::from_buffer(vec![PLACEHOLDER, PLACEHOLDER, joined, apart], arena);
+        assert_eq!(doc.text_of(&doc.elems()[0]), "abé");
+        assert_eq!(doc.text_of(&doc.elems()[1]), "xab");
+        assert!(matches!(doc.elems()[0], Elem::Text { width: 3, .. }));
+        assert!(matches!(doc.elems()[1], Elem::Text { width: 3, .. }));
+        // Different kinds do not merge; spacings do.
+        let mut comment = text_elem(&mut doc.into_parts().1, "#", TextKind::Comment, 0, 0);
+        assert!(!merge(&mut String::new(), &mut comment, &a));
+        let mut space = Elem::Spacing(Spacing::Softbreak);
+        assert!(merge(
+            &mut String::new(),
+            &mut space,
+            &Elem::Spacing(Spacing::Hardspace)
+        ));
+        assert_eq!(space, Elem::Spacing(Spacing::Softspace));
     }
 }

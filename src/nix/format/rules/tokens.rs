@@ -172,7 +172,7 @@ fn pretty_trivium(b: &mut DocBuilder, trivium: &Trivium) {
     match trivium {
         Trivium::EmptyLine => b.emptyline(),
         Trivium::LineComment(c) => {
-            b.comment(prefixed("#", c));
+            b.comment_with_prefix("#", c);
             b.hardline();
         }
         Trivium::LanguageAnnotation(lang) => {
@@ -213,14 +213,6 @@ fn pretty_trivium(b: &mut DocBuilder, trivium: &Trivium) {
     }
 }
 
-/// `prefix` followed by `text`, in one [`Txt`].
-fn prefixed(prefix: &str, text: &str) -> Txt {
-    let mut out = Txt::with_capacity(prefix.len() + text.len());
-    out.push_str(prefix);
-    out.push_str(text);
-    out
-}
-
 /// Leading trivia: each item on its own line (a lone language annotation stays inline).
 pub fn pretty_trivia(b: &mut DocBuilder, trivia: &[Trivium]) {
     match trivia {
@@ -239,7 +231,7 @@ pub fn pretty_trivia(b: &mut DocBuilder, trivia: &[Trivium]) {
 pub(crate) fn pretty_trailing(b: &mut DocBuilder, trail: &Option<String>) {
     if let Some(c) = trail {
         b.hardspace();
-        b.trailing_comment(prefixed("# ", c));
+        b.trailing_comment_with_prefix("# ", c);
         b.hardline();
     }
 }
@@ -277,7 +269,7 @@ pub(crate) fn pretty_leaf_trail_up(b: &mut DocBuilder, leaf: &Leaf) {
             for item in &leaf.pre {
                 pretty_trivium(b, item);
             }
-            b.comment(prefixed("# ", c));
+            b.comment_with_prefix("# ", c);
             b.hardline();
             pretty_token(b, &leaf.value);
         }
