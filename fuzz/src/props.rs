@@ -286,3 +286,35 @@ pub fn check_lint_fix(data: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The direct Nix parser (the formatter's fast path) against rnix plus the lowering: its
+/// lexer yields rnix's tokens, and `parse_whole` returns `None` or exactly the lowering's
+/// tree, and `None` whenever rnix or the lowering rejects the input.
+pub fn check_parser_diff(data: &[u8]) -> Result<(), String> {
+    use flakefmt::nix::format::{lower, parser};
+    let Ok(source) = std::str::from_utf8(data) else {
+        return Ok(());
+    };
+    if !parser::lexer_agrees_with_rnix(source) {
+        return Err("the direct parser's lexer and rnix's tokenizer disagree".into());
+    }
+    for strict in [false, true] {
+        let fast = parser::parse_whole(source, strict).map(|whole| format!("{whole:?}"));
+        let slow = flakefmt::nix::parse::parse(source)
+            .ok()
+            .and_then(|parsed| lower::lower(source, &parsed.root, strict).ok())
+            .map(|whole| format!("{whole:?}"));
+        match (fast, slow) {
+            (Some(_), None) => {
+                return Err("the direct parser accepts what rnix or the lowering rejects".into());
+            }
+            (Some(fast), Some(slow)) if fast != slow => {
+                return Err(format!(
+                    "the direct parser's tree differs (strict {strict}):\n{fast}\n{slow}"
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
