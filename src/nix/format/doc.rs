@@ -425,7 +425,7 @@ impl DocBuilder {
             self.text.push_str(text);
             if let Elem::Text { len, width, .. } = &mut elem {
                 *len += text.len() as u32;
-                *width += flat::width_of(text) as u32;
+                *width += text.len() as u32;
             }
             self.push_flat(elem);
         } else {

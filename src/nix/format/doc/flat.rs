@@ -73,7 +73,9 @@ pub(super) fn squeeze(elems: &mut Vec<Elem>) {
     elems.retain(|elem| !elem.is_hole());
 }
 
-/// Appends `text` to a document's text and returns its element.
+/// Appends `text` to a document's text and returns its element. Its width is its length
+/// for now: [`FlatDoc::from_buffer`] corrects the widths of non-ASCII texts (one check of
+/// the whole text rather than one per text).
 #[inline]
 pub(super) fn text_elem(
     arena: &mut String,
@@ -87,7 +89,7 @@ pub(super) fn text_elem(
     Elem::Text {
         start,
         len: text.len() as u32,
-        width: width_of(text) as u32,
+        width: text.len() as u32,
         level: level as u32,
         offset: offset as u32,
         kind,
@@ -120,9 +122,21 @@ impl FlatDoc {
         elems
     }
 
-    /// Wraps a buffer made by [`Self::buffer`] and its text.
-    pub(super) fn from_buffer(elems: Vec<Elem>, text: String) -> Self {
+    /// Wraps a buffer made by [`Self::buffer`] and its text, with the widths of texts
+    /// that are not ASCII corrected.
+    pub(super) fn from_buffer(mut elems: Vec<Elem>, text: String) -> Self {
         debug_assert!(elems.len() >= RESERVED);
+        if !text.is_ascii() {
+            for elem in &mut elems {
+                if let Elem::Text {
+                    start, len, width, ..
+                } = elem
+                {
+                    let (start, len) = (*start as usize, *len as usize);
+                    *width = width_of(&text[start..start + len]) as u32;
+                }
+            }
+        }
         FlatDoc { elems, text }
     }
 
@@ -148,7 +162,7 @@ impl FlatDoc {
         let mut elems = Self::buffer(doc.len());
         let mut text = String::new();
         go(doc, &mut elems, &mut text);
-        FlatDoc { elems, text }
+        Self::from_buffer(elems, text)
     }
 
     /// All elements, the reserved slots first, and the text they point into.
