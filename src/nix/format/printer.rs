@@ -936,8 +936,6 @@ impl Printer<'_> {
         let parts = &parts[first_part..];
         let (start, end) = parts[0];
         let (indent_width, width) = (self.indent_width as isize, self.width);
-        let rest_width = doc.first_line_width(rest);
-        let rest_indent = doc.next_indent(rest).0;
         let out_len = self.out.len();
         let rendered = if self.cc == 0 {
             // Drop a leading spacing: we are at the start of a line.
@@ -953,6 +951,13 @@ impl Printer<'_> {
                 _ => line.push((start, end)),
             }
             line.extend_from_slice(&parts[1..]);
+            // What the line needs at least does not fit even with nothing after it: no need
+            // to measure what follows.
+            if doc.spans_cost(&line) > width.max(0) as u64 {
+                return false;
+            }
+            let rest_width = doc.first_line_width(rest);
+            let rest_indent = doc.next_indent(rest).0;
             let (nl, off) = doc.spans_indent(&line).unwrap_or((0, 0));
             let last_line_nl = self.top().1;
             let line_nl = last_line_nl
@@ -979,6 +984,12 @@ impl Printer<'_> {
             rendered
         } else {
             let cc = self.cc as isize;
+            // As above: too long even with nothing after it.
+            if doc.spans_cost(parts) > (width - cc).max(0) as u64 {
+                return false;
+            }
+            let rest_width = doc.first_line_width(rest);
+            let rest_indent = doc.next_indent(rest).0;
             let will_increase = if rest_indent > self.top().1 {
                 indent_width
             } else {
