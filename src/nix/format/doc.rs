@@ -312,15 +312,7 @@ impl DocBuilder {
             .unwrap_or(body_len);
         if pre_len == body_len {
             debug_assert_eq!(frame.holes, 0, "a hole is never movable");
-            // Empty, or only movable elements: the group disappears; what moved out goes
-            // through the stream again, after the waiting spacing (mergeable again).
-            let mut again = std::mem::take(&mut self.scratch);
-            again.extend(flat.drain(start..));
-            flat.pop();
-            for x in again.drain(..) {
-                self.push_flat(x);
-            }
-            self.scratch = again;
+            self.vanish(start);
             return;
         }
         // The hard spacings at the end (usually at most one: adjacent spacings merge);
@@ -332,13 +324,11 @@ impl DocBuilder {
             .count();
         // More than one goes through the stream again after the group; one stays where it
         // is, outside the group.
-        let post = if post_len > 1 {
+        let post = (post_len > 1).then(|| {
             let mut post = std::mem::take(&mut self.scratch);
             post.extend(flat.drain(flat.len() - post_len..));
-            Some(post)
-        } else {
-            None
-        };
+            post
+        });
         let end = flat.len() - usize::from(post_len == 1);
         let header = if pre_len == 0 {
             header
@@ -347,28 +337,7 @@ impl DocBuilder {
             flat.swap(header, start);
             start
         } else {
-            // The waiting spacing and the start go through a stream of their own; all of
-            // it is final before the group.
-            let from = header - usize::from(frame.waits);
-            let mut out = Vec::with_capacity(pre_len + 1);
-            let mut pending = None;
-            for i in (from..header).chain(start..start + pre_len) {
-                let x = std::mem::replace(&mut flat[i], flat::PLACEHOLDER);
-                flat::stream(&mut self.text, &mut out, &mut pending, x);
-            }
-            out.extend(pending);
-            let group = std::mem::replace(&mut flat[header], flat::PLACEHOLDER);
-            let merged = out.len();
-            for (slot, x) in flat[from..].iter_mut().zip(out) {
-                *slot = x;
-            }
-            let new_header = from + merged;
-            flat[new_header] = group;
-            // Merging left slots between the header and the body: holes.
-            for slot in &mut flat[new_header + 1..start + pre_len] {
-                *slot = flat::HOLE;
-            }
-            new_header
+            restream_start(flat, &mut self.text, header, frame.waits, pre_len)
         };
         // Merging left `gap` holes before the body.
         let gap = start + pre_len - header - 1;
@@ -406,6 +375,20 @@ impl DocBuilder {
             }
             self.scratch = post;
         }
+    }
+
+    /// Removes the group opened at `start - 1`, empty or holding only movable elements:
+    /// they go through the stream again, after the waiting spacing (mergeable again).
+    #[cold]
+    #[inline(never)]
+    fn vanish(&mut self, start: usize) {
+        let mut again = std::mem::take(&mut self.scratch);
+        again.extend(self.flat.drain(start..));
+        self.flat.pop();
+        for x in again.drain(..) {
+            self.push_flat(x);
+        }
+        self.scratch = again;
     }
 
     #[inline]
@@ -585,6 +568,41 @@ impl DocBuilder {
         f(self);
         self.offset -= amount;
     }
+}
+
+/// The start of a closing group (`pre_len` movable elements after the header at `header`)
+/// and the spacing waiting before the header go through a stream of their own, all of it
+/// final before the group; slots left by merging become holes after the header. Returns
+/// where the header is now.
+#[cold]
+#[inline(never)]
+fn restream_start(
+    flat: &mut [Elem],
+    text: &mut String,
+    header: usize,
+    waits: bool,
+    pre_len: usize,
+) -> usize {
+    let start = header + 1;
+    let from = header - usize::from(waits);
+    let mut out = Vec::with_capacity(pre_len + 1);
+    let mut pending = None;
+    for i in (from..header).chain(start..start + pre_len) {
+        let x = std::mem::replace(&mut flat[i], flat::PLACEHOLDER);
+        flat::stream(text, &mut out, &mut pending, x);
+    }
+    out.extend(pending);
+    let group = std::mem::replace(&mut flat[header], flat::PLACEHOLDER);
+    let merged = out.len();
+    for (slot, x) in flat[from..].iter_mut().zip(out) {
+        *slot = x;
+    }
+    let new_header = from + merged;
+    flat[new_header] = group;
+    for slot in &mut flat[new_header + 1..start + pre_len] {
+        *slot = flat::HOLE;
+    }
+    new_header
 }
 
 /// Lowers by one the nesting level of every text in `doc` (undoes a [`DocBuilder::nest`]
