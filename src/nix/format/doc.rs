@@ -144,7 +144,7 @@ struct Frame {
     holes: usize,
     /// The header position and body end of the last child group when it closed: the
     /// group is that child alone if nothing follows it.
-    last_child: Option<(usize, usize)>,
+    last_child: (u32, u32),
 }
 
 impl Frame {
@@ -154,7 +154,7 @@ impl Frame {
             floor: 0,
             waits,
             holes: 0,
-            last_child: None,
+            last_child: (u32::MAX, u32::MAX),
         }
     }
 }
@@ -332,10 +332,13 @@ impl DocBuilder {
             .count();
         // More than one goes through the stream again after the group; one stays where it
         // is, outside the group.
-        let mut post = std::mem::take(&mut self.scratch);
-        if post_len > 1 {
+        let post = if post_len > 1 {
+            let mut post = std::mem::take(&mut self.scratch);
             post.extend(flat.drain(flat.len() - post_len..));
-        }
+            Some(post)
+        } else {
+            None
+        };
         let end = flat.len() - usize::from(post_len == 1);
         let header = if pre_len == 0 {
             header
@@ -380,11 +383,11 @@ impl DocBuilder {
             // becomes a hole (in the parent).
             Some(&Elem::Group {
                 kind: inner_kind, ..
-            }) if inner_kind == kind && frame.last_child == Some((first, end)) => {
+            }) if inner_kind == kind && frame.last_child == (first as u32, end as u32) => {
                 flat[header] = flat::HOLE;
                 self.holes = true;
                 parent.holes += holes + 1;
-                parent.last_child = Some((first, end));
+                parent.last_child = (first as u32, end as u32);
             }
             _ => {
                 flat[header] = Elem::Group {
@@ -392,15 +395,17 @@ impl DocBuilder {
                     len: (end - header - 1 - holes) as u32,
                 };
                 parent.holes += holes;
-                parent.last_child = Some((header, end));
+                parent.last_child = (header as u32, end as u32);
             }
         }
         // Everything up to the end of the group is final.
         self.floor = end;
-        for x in post.drain(..) {
-            self.push_flat(x);
+        if let Some(mut post) = post {
+            for x in post.drain(..) {
+                self.push_flat(x);
+            }
+            self.scratch = post;
         }
-        self.scratch = post;
     }
 
     #[inline]

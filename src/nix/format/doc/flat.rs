@@ -279,16 +279,7 @@ pub(super) fn merge(arena: &mut String, last: &mut Elem, x: &Elem) -> bool {
             },
         ) if *last_kind == kind => {
             if *last_start + *last_len != start {
-                // Not next to each other in the text (never seen: texts are appended in
-                // order): copy both to its end.
-                let (a, b) = (*last_start as usize, start as usize);
-                let joined = format!(
-                    "{}{}",
-                    &arena[a..a + *last_len as usize],
-                    &arena[b..b + len as usize]
-                );
-                *last_start = arena.len() as u32;
-                arena.push_str(&joined);
+                *last_start = copy_joined(arena, (*last_start, *last_len), (start, len));
             }
             *last_len += len;
             *last_width += width;
@@ -296,6 +287,21 @@ pub(super) fn merge(arena: &mut String, last: &mut Elem, x: &Elem) -> bool {
         }
         _ => false,
     }
+}
+
+/// Copies two texts of `arena` that are not next to each other to its end, joined, and
+/// returns where they start (never seen: texts are appended in order).
+#[cold]
+fn copy_joined(arena: &mut String, (a, a_len): (u32, u32), (b, b_len): (u32, u32)) -> u32 {
+    let (a, b) = (a as usize, b as usize);
+    let joined = format!(
+        "{}{}",
+        &arena[a..a + a_len as usize],
+        &arena[b..b + b_len as usize]
+    );
+    let start = arena.len() as u32;
+    arena.push_str(&joined);
+    start
 }
 
 /// Pushes `x` onto a stream whose last element, `pending`, may still merge with what
