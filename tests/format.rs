@@ -229,6 +229,57 @@ fn deep_nesting_does_not_overflow() {
     assert!(error.contains("nesting too deep to format"), "{error}");
 }
 
+/// The direct parser runs before any depth check, on the caller's stack: at its nesting
+/// limit (and just past it, where it declines) every kind of nesting formats on a thread
+/// with Rust's default 2 MiB stack in a debug build (whose frames are the largest; 1.5 MiB
+/// overflows there), and on 512 KiB in a release build.
+#[test]
+fn nesting_at_the_direct_parsers_limit_fits_a_small_stack() {
+    use flakefmt::nix::format::parser::MAX_NESTING;
+    let cases = |n: usize| {
+        [
+            format!("{}{}", "[ ".repeat(n), "]".repeat(n)),
+            format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}a", "let a = 1; in ".repeat(n)),
+            format!("{}x{}", "\"${".repeat(n), "}\"".repeat(n)),
+            format!("{}x{}", "''${".repeat(n), "}''".repeat(n)),
+            format!("{}1{}", "{ a = ".repeat(n), "; }".repeat(n)),
+            format!("{}x", "x: ".repeat(n)),
+            format!("{}x", "if a then b else ".repeat(n)),
+            format!("{}x", "with a; ".repeat(n)),
+            format!("{}x", "assert a; ".repeat(n)),
+            format!("{}x", "- ".repeat(n)),
+            format!("{}x", "!".repeat(n)),
+            format!("{}x", "1 + ".repeat(n)),
+            format!("f {}", "x ".repeat(n)),
+            format!("{}x{}", "{ a ? ".repeat(n), " }: 1".repeat(n)),
+        ]
+    };
+    let handle = std::thread::Builder::new()
+        .stack_size(if cfg!(debug_assertions) {
+            2 << 20
+        } else {
+            512 << 10
+        })
+        .spawn(move || {
+            for n in [
+                MAX_NESTING - 1,
+                MAX_NESTING,
+                MAX_NESTING + 1,
+                MAX_NESTING + 2,
+            ] {
+                for source in cases(n) {
+                    // Some shapes are not valid Nix at every depth; only a crash matters.
+                    if let Ok(output) = format(&source, &NixFormatOptions::default()) {
+                        assert!(same_tree(&source, &output), "{source}");
+                    }
+                }
+            }
+        })
+        .unwrap();
+    handle.join().expect("no stack overflow");
+}
+
 #[test]
 fn debug_ir_shows_groups_spacings_and_texts() {
     let source = "f { a = 1; }\n";

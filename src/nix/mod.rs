@@ -52,10 +52,6 @@ fn format_here(
     options: &NixFormatOptions,
     deep_thread: bool,
 ) -> Result<String, Vec<Diagnostic>> {
-    // The direct parser first (it declines files nested deeper than it handles here).
-    if let Some(result) = format::format_fast(source, options) {
-        return result.map_err(|diagnostic| vec![diagnostic]);
-    }
     let parsed = parse::parse(source)?;
     if !deep_thread && tree_depth(&parsed.root) > SHALLOW_DEPTH {
         return on_deep_thread(source, options);
@@ -90,6 +86,12 @@ fn on_deep_thread(source: &str, options: &NixFormatOptions) -> Result<String, Ve
 /// nesting beyond [`format::lower::MAX_DEPTH`] is reported as an error ("nesting too deep
 /// to format") instead of overflowing.
 pub fn format_source(source: &str, options: &NixFormatOptions) -> Result<String, Vec<Diagnostic>> {
+    // The direct parser first: it declines files nested deeper than it handles
+    // ([`format::parser::MAX_NESTING`], shallow enough for any thread's stack), and only
+    // those, and files it does not handle, pay for the bracket scan and the rnix path.
+    if let Some(result) = format::format_fast(source, options) {
+        return result.map_err(|diagnostic| vec![diagnostic]);
+    }
     if looks_deep(source) {
         return on_deep_thread(source, options);
     }

@@ -73,6 +73,13 @@ fn operators_follow_rnix_precedence_and_associativity() {
         "!a ? b",
         "f x ++ [ y ]",
         "a + b ? c * d",
+        // A second non-associative operator after a lambda body goes to the levels
+        // around the lambda, as in rnix: `(x: a < b) < c`.
+        "x: a < b < c",
+        "x: a == b != c",
+        "f (x: a < b) < c",
+        "a // !b",
+        "!a // b",
     ] {
         same(source);
     }
@@ -217,6 +224,9 @@ fn invalid_inputs_are_declined() {
         "a.b or c: c",
         "$",
         "{ a, a ? }: a",
+        "a + !b",
+        "a < x: b < c < d",
+        "(a < b < c)",
     ] {
         if crate::nix::parse::parse(source).is_err() {
             declined(source);
