@@ -134,26 +134,53 @@ fn every_fixture_agrees_and_valid_ones_take_the_fast_path() {
     assert!(hits > 50, "only {hits} fast-path hits");
 }
 
+/// Every `.nix` file under `dir`, compared: the outcome counts ([invalid, lowering
+/// rejects, hits, declined]), the declined files and the mismatches.
+struct DirectoryComparison {
+    files: usize,
+    counts: [usize; 4],
+    declined: Vec<String>,
+    failures: Vec<String>,
+}
+
+fn compare_directory(dir: &Path) -> DirectoryComparison {
+    let mut paths = Vec::new();
+    files_under(dir, &mut paths);
+    paths.sort();
+    let mut result = DirectoryComparison {
+        files: paths.len(),
+        counts: [0; 4],
+        declined: Vec::new(),
+        failures: Vec::new(),
+    };
+    for path in &paths {
+        let Ok(source) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        match compare_deep(source) {
+            Err(message) => result
+                .failures
+                .push(format!("{}: {message}", path.display())),
+            Ok(outcome) => {
+                if outcome == Outcome::Declined {
+                    result.declined.push(path.display().to_string());
+                }
+                result.counts[outcome as usize] += 1;
+            }
+        }
+    }
+    result
+}
+
 #[test]
 fn nixfmt_corpus_agrees() {
     let Some(corpus) = std::env::var_os("FLAKEFMT_NIXFMT_CORPUS") else {
         eprintln!("FLAKEFMT_NIXFMT_CORPUS not set: skipped");
         return;
     };
-    let mut paths = Vec::new();
-    files_under(Path::new(&corpus), &mut paths);
-    paths.sort();
-    let mut failures = Vec::new();
-    let mut counts = [0usize; 4];
-    for path in &paths {
-        let Ok(source) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        match compare_deep(source) {
-            Err(message) => failures.push(format!("{}: {message}", path.display())),
-            Ok(outcome) => counts[outcome as usize] += 1,
-        }
-    }
+    let DirectoryComparison {
+        counts, failures, ..
+    } = compare_directory(Path::new(&corpus));
     eprintln!("nixfmt corpus: [invalid, lowering rejects, hits, declined] = {counts:?}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(counts[2] > 100, "{counts:?}");
@@ -368,29 +395,14 @@ fn character_soups_lex_like_rnix() {
 #[ignore]
 fn corpus_directory_agrees() {
     let corpus = std::env::var_os("FLAKEFMT_PARSER_CORPUS").expect("FLAKEFMT_PARSER_CORPUS");
-    let mut paths = Vec::new();
-    files_under(Path::new(&corpus), &mut paths);
-    paths.sort();
-    let mut failures = Vec::new();
-    let mut declined = Vec::new();
-    let mut counts = [0usize; 4];
-    for path in &paths {
-        let Ok(source) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        match compare_deep(source) {
-            Err(message) => failures.push(format!("{}: {message}", path.display())),
-            Ok(outcome) => {
-                if outcome == Outcome::Declined {
-                    declined.push(path.display().to_string());
-                }
-                counts[outcome as usize] += 1;
-            }
-        }
-    }
+    let DirectoryComparison {
+        files,
+        counts,
+        declined,
+        failures,
+    } = compare_directory(Path::new(&corpus));
     eprintln!(
-        "{} files: [invalid, lowering rejects, hits, declined] = {counts:?}, {} mismatches",
-        paths.len(),
+        "{files} files: [invalid, lowering rejects, hits, declined] = {counts:?}, {} mismatches",
         failures.len()
     );
     for path in declined.iter().take(20) {
