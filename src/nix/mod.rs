@@ -47,7 +47,7 @@ fn looks_deep(source: &str) -> bool {
     max > SHALLOW_DEPTH as isize / 2
 }
 
-fn format_here(
+fn format_with_rnix(
     source: &str,
     options: &NixFormatOptions,
     deep_thread: bool,
@@ -64,7 +64,7 @@ fn on_deep_thread(source: &str, options: &NixFormatOptions) -> Result<String, Ve
         std::thread::Builder::new()
             .name("flakefmt-deep".into())
             .stack_size(DEEP_STACK_SIZE)
-            .spawn_scoped(scope, || format_here(source, options, true))
+            .spawn_scoped(scope, || format_with_rnix(source, options, true))
             .map(|handle| handle.join())
     });
     match result {
@@ -95,5 +95,5 @@ pub fn format_source(source: &str, options: &NixFormatOptions) -> Result<String,
     if looks_deep(source) {
         return on_deep_thread(source, options);
     }
-    format_here(source, options, false)
+    format_with_rnix(source, options, false)
 }

@@ -106,18 +106,6 @@ pub fn lexer_agrees_with_rnix(source: &str) -> bool {
     }
 }
 
-/// Timing aid for the bench (hidden): the number of significant tokens, by the fast
-/// path's scanner, or by rnix's tokenizer (`rnix`).
-#[doc(hidden)]
-pub fn count_tokens(source: &str, rnix: bool) -> usize {
-    let tokens = if rnix {
-        rnix_tokens(source)
-    } else {
-        scan::tokens(source)
-    };
-    tokens.map_or(0, |tokens| tokens.len())
-}
-
 impl<'a> Parser<'a> {
     /// The kind of the next token.
     fn peek(&self) -> Option<SyntaxKind> {
