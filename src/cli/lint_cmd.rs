@@ -114,8 +114,8 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         settings.force_exclude,
         settings.threads,
         &|candidate| {
-            repositories.mark_walked(&candidate.path);
-            collector.add(process(&candidate, settings, &repositories));
+            let place = repositories.locate(&candidate);
+            collector.add(process(&candidate, place, settings, &repositories));
         },
     );
     let errors = match walked {
@@ -129,7 +129,8 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         }
     };
     for candidate in tracked_files_not_walked(&paths, &repositories, settings) {
-        collector.add(process(&candidate, settings, &repositories));
+        let place = repositories.locate(&candidate);
+        collector.add(process(&candidate, place, settings, &repositories));
     }
     let mut exit = Exit::Clean;
     let mut stderr = String::new();
@@ -174,12 +175,12 @@ fn tracked_files_not_walked(
         let Ok(root) = fs::canonicalize(path) else {
             continue;
         };
-        for (tracked, entry) in &index.modes {
+        for (tracked, entry) in index.files() {
             if !tracked.starts_with(&root) || entry.walked.load(Ordering::Relaxed) {
                 continue;
             }
-            if fs::symlink_metadata(tracked).is_err()
-                || excluded_below(settings.store, &root, tracked)
+            if fs::symlink_metadata(&tracked).is_err()
+                || excluded_below(settings.store, &root, &tracked)
             {
                 continue;
             }
@@ -192,6 +193,7 @@ fn tracked_files_not_walked(
             extra.push(Candidate {
                 path: relative,
                 explicit: false,
+                depth: 0,
             });
         }
     }
@@ -214,9 +216,10 @@ fn detect(path: &Path, facts: &mut FileFacts) -> Option<Language> {
     Language::detect(path, Some(&facts.head))
 }
 
-/// Lints (and checks or fixes) one file.
+/// Lints (and checks or fixes) one file, at `place` in git.
 fn process(
     candidate: &Candidate,
+    place: repo::Place,
     settings: &Settings<'_>,
     repositories: &Repositories,
 ) -> FileResult {
@@ -235,7 +238,7 @@ fn process(
     // One `stat` gives the cache stamp and the mode on disk; the git index mode comes from
     // the index read once per repository. Nothing of the file's content is read yet.
     let link_metadata = fs::symlink_metadata(path).ok();
-    let mut facts = repo::facts_without_head(path, link_metadata.as_ref(), repositories);
+    let mut facts = repo::facts_without_head(path, link_metadata.as_ref(), place);
     let language = detect(path, &mut facts);
     // Clean last time (formatted, no finding) and unchanged since, with the same settings
     // and the same facts from elsewhere (the git index mode, ...): skipped unread.

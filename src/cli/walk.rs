@@ -42,6 +42,10 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (processed even if ignored; reported when unsupported).
     pub explicit: bool,
+    /// For a file a walk found, how deep below the walk's root it is (1: in the root
+    /// itself): the directories between are real directories the walk entered (it never
+    /// follows links). 0 for a file found otherwise (named, or tracked by git).
+    pub depth: usize,
 }
 
 /// A path that could not be used.
@@ -126,6 +130,7 @@ pub fn stream(
                     explicit.push(Candidate {
                         path: path.clone(),
                         explicit: true,
+                        depth: 0,
                     });
                 }
             }
@@ -220,6 +225,7 @@ fn walk(
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|kind| kind.is_file()) {
                         let candidate = Candidate {
+                            depth: entry.depth(),
                             path: entry.into_path(),
                             explicit: false,
                         };
