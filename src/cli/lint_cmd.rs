@@ -6,11 +6,14 @@
 //! finding (formatting or lint, info aside); 2 on errors (syntax, IO, configuration).
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use flakefmt::Language;
 use flakefmt::diagnostic::{Applicability, Diagnostic, SYNTAX_ERROR, Severity};
@@ -107,16 +110,24 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         paths.to_vec()
     };
     let repositories = Repositories::default();
+    let format_keys = FormatKeys::default();
     let collector = Collector::new(settings);
+    let work = |candidate: &Candidate| {
+        let place = repositories.locate(candidate);
+        collector.add(process(
+            candidate,
+            place,
+            settings,
+            &repositories,
+            &format_keys,
+        ));
+    };
     let walked = pipeline::run(
         &paths,
         settings.store,
         settings.force_exclude,
         settings.threads,
-        &|candidate| {
-            let place = repositories.locate(&candidate);
-            collector.add(process(&candidate, place, settings, &repositories));
-        },
+        &|candidate| work(&candidate),
     );
     let errors = match walked {
         Ok(errors) => errors,
@@ -129,8 +140,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         }
     };
     for candidate in tracked_files_not_walked(&paths, &repositories, settings) {
-        let place = repositories.locate(&candidate);
-        collector.add(process(&candidate, place, settings, &repositories));
+        work(&candidate);
     }
     let mut exit = Exit::Clean;
     let mut stderr = String::new();
@@ -222,6 +232,7 @@ fn process(
     place: repo::Place,
     settings: &Settings<'_>,
     repositories: &Repositories,
+    format_keys: &FormatKeys,
 ) -> FileResult {
     let path = &candidate.path;
     let mut result = FileResult {
@@ -242,9 +253,17 @@ fn process(
     let language = detect(path, &mut facts);
     // Clean last time (formatted, no finding) and unchanged since, with the same settings
     // and the same facts from elsewhere (the git index mode, ...): skipped unread.
-    let keys = settings
-        .cache
-        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded, &facts));
+    let keys = settings.cache.and_then(|cache| {
+        cache_keys(
+            cache,
+            settings,
+            format_keys,
+            language,
+            path,
+            &loaded,
+            &facts,
+        )
+    });
     if let (Some((cache, format_key, lint_key)), Some(stamp)) = (keys, &link_metadata) {
         let stamp = FileStamp::of(stamp);
         if cache.is_clean(path, &stamp, format_key, Some(lint_key)) {
@@ -410,6 +429,7 @@ fn check_format(
 fn cache_keys<'c>(
     cache: &'c Cache,
     settings: &Settings<'_>,
+    format_keys: &FormatKeys,
     language: Option<Language>,
     path: &Path,
     loaded: &LoadedConfig,
@@ -417,7 +437,7 @@ fn cache_keys<'c>(
 ) -> Option<(&'c Cache, Option<u64>, u64)> {
     let format_key = match (settings.mode, language) {
         (Mode::Check, Some(language)) if language.is_formatted() => {
-            Some(format_key(cache, language, path, settings.store)?)
+            Some(format_keys.get(cache, language, path, settings.store)?)
         }
         _ => None,
     };
@@ -427,10 +447,64 @@ fn cache_keys<'c>(
         .bytes(&loaded.lint_fingerprint().to_le_bytes())
         .bytes(&facts.fs_mode.unwrap_or(u32::MAX).to_le_bytes())
         .bytes(&facts.git_mode.unwrap_or(u32::MAX).to_le_bytes())
-        .bytes(&[u8::from(facts.is_symlink), u8::from(facts.in_repository)])
-        .debug(&facts.symlink_target)
+        .bytes(&[
+            u8::from(facts.is_symlink),
+            u8::from(facts.in_repository),
+            u8::from(facts.symlink_target.is_some()),
+        ])
+        .bytes(facts.symlink_target.as_deref().unwrap_or("").as_bytes())
         .key();
     Some((cache, format_key, lint_key))
+}
+
+/// The format keys of a run, per directory (as spelled) and language: a file's format
+/// settings are its directory's (the `flakefmt.toml` and ruff configuration that apply
+/// there, and the command line), so their fingerprint is computed once per directory,
+/// not once per file.
+#[derive(Default)]
+struct FormatKeys {
+    keys: RwLock<FxHashMap<OsString, DirFormatKeys>>,
+    /// How many keys were computed (tests count them).
+    #[cfg(test)]
+    computed: AtomicUsize,
+}
+
+/// The format keys of one directory, per language (`None`: its settings are broken).
+type DirFormatKeys = Vec<(Language, Option<u64>)>;
+
+impl FormatKeys {
+    /// [`format_key`] of `path`, a file of `language`.
+    fn get(
+        &self,
+        cache: &Cache,
+        language: Language,
+        path: &Path,
+        store: &ConfigStore,
+    ) -> Option<u64> {
+        let dir = match (path.parent(), path.components().next_back()) {
+            (Some(parent), Some(Component::Normal(_))) => parent.as_os_str(),
+            _ => return format_key(cache, language, path, store),
+        };
+        let known = self
+            .keys
+            .read()
+            .expect("format key lock")
+            .get(dir)
+            .and_then(|keys| keys.iter().find(|(known, _)| *known == language))
+            .map(|(_, key)| *key);
+        if let Some(key) = known {
+            return key;
+        }
+        let key = format_key(cache, language, path, store);
+        #[cfg(test)]
+        self.computed.fetch_add(1, Ordering::Relaxed);
+        let mut keys = self.keys.write().expect("format key lock");
+        let keys = keys.entry(dir.to_os_string()).or_default();
+        if !keys.iter().any(|(known, _)| *known == language) {
+            keys.push((language, key));
+        }
+        key
+    }
 }
 
 /// The text of `path` for showing cached findings: empty for a file of no language (its
@@ -567,6 +641,8 @@ struct Tally {
 struct Collector<'s, 'a> {
     settings: &'s Settings<'a>,
     tally: Mutex<Tally>,
+    /// Files with nothing to report (counted apart: most files of a run).
+    clean: AtomicUsize,
 }
 
 impl<'s, 'a> Collector<'s, 'a> {
@@ -574,6 +650,7 @@ impl<'s, 'a> Collector<'s, 'a> {
         Collector {
             settings,
             tally: Mutex::new(Tally::default()),
+            clean: AtomicUsize::new(0),
         }
     }
 
@@ -585,6 +662,16 @@ impl<'s, 'a> Collector<'s, 'a> {
 
     /// Renders one file's result (any thread, any order) and keeps what it prints.
     fn add(&self, result: FileResult) {
+        if result.errors.is_empty()
+            && result.notes.is_empty()
+            && result.diagnostics.is_empty()
+            && result.formatted.is_none()
+            && result.config_failure.is_none()
+            && result.fixed == 0
+        {
+            self.clean.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let settings = self.settings;
         let display = display_path(&result.path);
         let mut exit = None;
@@ -687,6 +774,7 @@ impl<'s, 'a> Collector<'s, 'a> {
             .tally
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tally.files += self.clean.into_inner();
         tally.kept.sort_by(|a, b| a.path.cmp(&b.path));
         let mut stderr = String::new();
         let mut stdout = String::new();
@@ -876,5 +964,53 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
                 Exit::Clean
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::discover::CliOverrides;
+
+    /// A file's format key is its directory's: computed once per directory and language,
+    /// equal to the key of each file computed alone, and different where another
+    /// `flakefmt.toml` applies.
+    #[test]
+    fn format_keys_are_computed_once_per_directory() {
+        let project = tempfile::tempdir().unwrap();
+        let cache_home = tempfile::tempdir().unwrap();
+        let root = project.path();
+        fs::create_dir_all(root.join("wide")).unwrap();
+        fs::write(
+            root.join("wide/flakefmt.toml"),
+            "[format]\nline-width = 120\n",
+        )
+        .unwrap();
+        let cache = Cache::open(root, cache_home.path()).unwrap();
+        let store = ConfigStore::new(None, CliOverrides::default());
+        let keys = FormatKeys::default();
+        let key = |path: &str, language| keys.get(&cache, language, &root.join(path), &store);
+        let alone = |path: &str, language| format_key(&cache, language, &root.join(path), &store);
+        for name in ["a.nix", "b.nix", "c.nix"] {
+            assert_eq!(key(name, Language::Nix), alone(name, Language::Nix));
+        }
+        assert_eq!(
+            key("d.py", Language::Python),
+            alone("d.py", Language::Python)
+        );
+        assert_eq!(
+            key("e.py", Language::Python),
+            alone("e.py", Language::Python)
+        );
+        assert_eq!(
+            keys.computed.load(Ordering::Relaxed),
+            2,
+            "Nix and Python, once"
+        );
+        let wide = key("wide/a.nix", Language::Nix);
+        assert_eq!(wide, alone("wide/a.nix", Language::Nix));
+        assert!(wide.is_some());
+        assert_ne!(wide, key("a.nix", Language::Nix));
+        assert_eq!(keys.computed.load(Ordering::Relaxed), 3);
     }
 }

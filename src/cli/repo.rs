@@ -94,6 +94,23 @@ struct DirEntry {
 }
 
 impl DirEntry {
+    /// Where the file `name` of this directory is; if git tracks it, notes that the run
+    /// found it.
+    fn place(&self, name: Option<&OsStr>) -> Place {
+        let tracked = self
+            .tracked
+            .as_ref()
+            .zip(name)
+            .and_then(|(files, name)| files.get(name));
+        if let Some(tracked) = tracked {
+            tracked.walked.store(true, Ordering::Relaxed);
+        }
+        Place {
+            in_repository: self.index.is_some(),
+            git_mode: tracked.map(|tracked| tracked.mode),
+        }
+    }
+
     fn new(canonical: Option<PathBuf>, index: Option<Arc<Index>>) -> DirEntry {
         let tracked = match (&canonical, &index) {
             (Some(canonical), Some(index)) => index.dirs.get(canonical).cloned(),
@@ -268,24 +285,23 @@ impl Repositories {
     /// tracked file the walk skipped.
     pub fn locate(&self, candidate: &Candidate) -> Place {
         let path = &candidate.path;
-        let entry = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => {
-                self.walked_dir_entry(parent, candidate.depth.saturating_sub(1))
-            }
-            _ => self.dir_entry(Path::new(".")),
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
         };
-        let tracked = entry
-            .tracked
-            .as_ref()
-            .zip(path.file_name())
-            .and_then(|(files, name): (&Arc<TrackedDir>, &OsStr)| files.get(name));
-        if let Some(tracked) = tracked {
-            tracked.walked.store(true, Ordering::Relaxed);
+        let name = path.file_name();
+        // Usually the directory is known: answered under the read lock, nothing cloned.
+        if let Some(place) = self
+            .dirs
+            .read()
+            .expect("repository lock")
+            .get(dir.as_os_str())
+            .map(|entry| entry.place(name))
+        {
+            return place;
         }
-        Place {
-            in_repository: entry.index.is_some(),
-            git_mode: tracked.map(|tracked| tracked.mode),
-        }
+        self.walked_dir_entry(dir, candidate.depth.saturating_sub(1))
+            .place(name)
     }
 
     /// The index of the repository holding `path` (a file or directory).
