@@ -529,8 +529,13 @@ impl Writer {
         Ok(())
     }
 
-    /// Writes the table and the header and renames the file to `path`.
+    /// Writes the table and the header and renames the file to `path`. Temporary files
+    /// of the same name left by runs that were killed (not touched for [`STALE`]) are
+    /// removed.
     pub fn finish(mut self, path: &Path) -> io::Result<()> {
+        if let Some(dir) = self.temporary.parent() {
+            remove_stale(dir, &self.temporary);
+        }
         let count = self.placed.len();
         // At most half full: short probes, and an empty slot always ends one.
         let slot_bits = (count.max(8) * 2).next_power_of_two().trailing_zeros();
@@ -564,6 +569,33 @@ impl Writer {
         out.write_all(&header)?;
         out.into_inner().map_err(|error| error.into_error())?;
         std::fs::rename(&self.temporary, path)
+    }
+}
+
+/// A temporary file not written to for this long belongs to a run that was killed.
+pub const STALE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes from `dir` the temporary files of killed runs (named like `own`, which is kept).
+fn remove_stale(dir: &Path, own: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let temporary = name.starts_with('.') && name.ends_with(".tmp");
+        if !temporary || path == own {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|metadata| metadata.modified())
+            .is_ok_and(|modified| modified + STALE < now);
+        if stale {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 
@@ -703,6 +735,28 @@ mod tests {
                 .get(b"c.nix", path_hash(b"c.nix"), &mut damaged)
                 .is_some()
         );
+    }
+
+    #[test]
+    fn temporary_files_of_killed_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = |name: &str, age: u64| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "left over").unwrap();
+            let file = File::options().write(true).open(&path).unwrap();
+            let when = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+            file.set_modified(when).unwrap();
+            path
+        };
+        let killed = old(".files.bin.1.tmp", STALE.as_secs() + 60);
+        let running = old(".files.bin.2.tmp", 60);
+        let other = old("notes.txt", STALE.as_secs() + 60);
+        let mut writer = Writer::create(dir.path(), "files.bin", 9, b"/r", 1).unwrap();
+        writer.push(&record("a.nix", b"")).unwrap();
+        writer.finish(&dir.path().join("files.bin")).unwrap();
+        assert!(!killed.exists());
+        assert!(running.exists() && other.exists());
+        assert!(dir.path().join("files.bin").exists());
     }
 
     #[test]
