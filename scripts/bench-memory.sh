@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Peak memory of flakefmt against the number of files (issue 6: memory bounded and
 # independent of the number of files). For each tree DIR/N built by
-# `scripts/bench-corpus.sh` (N files each), one cold run (`fmt --check --no-cache`) and
-# one warm run (cache filled, nothing changed), each under `/usr/bin/time`: peak RSS and
-# CPU seconds. Prints a Markdown table.
+# `scripts/bench-corpus.sh` (N files each), one cold run (`fmt --check --no-cache`), one
+# run that fills an empty cache (it writes an entry per file) and one warm run (cache
+# filled, nothing changed), each under `/usr/bin/time`: peak RSS and CPU seconds. Prints a
+# Markdown table.
 #
 # usage: scripts/bench-memory.sh [FLAKEFMT] [SCALE_DIR] [COMMAND]
 #   FLAKEFMT   the binary (default: target/release/flakefmt)
@@ -21,16 +22,17 @@ measure() {
   # (a non-zero exit adds a first line "Command exited with ...")
   tail -n 1 "$cache/time"
 }
-echo "| files | cold peak RSS | cold CPU (user) | warm peak RSS | warm CPU (user) |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| files | cold peak RSS | cold CPU (user) | filling peak RSS | warm peak RSS | warm CPU (user) |"
+echo "|---:|---:|---:|---:|---:|---:|"
 for n in $(ls "$scale" | sort -n); do
   dir=$scale/$n
   # shellcheck disable=SC2086
   read -r cold_kib cold_user < <(measure $command --no-cache --quiet "$dir")
+  rm -rf "${cache:?}/flakefmt"
   # shellcheck disable=SC2086
-  measure $command --quiet "$dir" >/dev/null # fills the cache
+  read -r fill_kib _ < <(measure $command --quiet "$dir") # fills the cache
   # shellcheck disable=SC2086
   read -r warm_kib warm_user < <(measure $command --quiet "$dir")
-  printf '| %s | %d MiB | %s s | %d MiB | %s s |\n' "$n" $((cold_kib / 1024)) "$cold_user" \
-    $((warm_kib / 1024)) "$warm_user"
+  printf '| %s | %d MiB | %s s | %d MiB | %d MiB | %s s |\n' "$n" $((cold_kib / 1024)) \
+    "$cold_user" $((fill_kib / 1024)) $((warm_kib / 1024)) "$warm_user"
 done

@@ -198,15 +198,34 @@ fn corrupt_cache_is_ignored_and_rebuilt() {
     env.run(&["fmt", "--check"]);
     let files = env.cache_files();
     assert_eq!(files.len(), 1, "{files:?}");
-    let mut bytes = fs::read(&files[0]).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0xff;
+    let good = fs::read(&files[0]).unwrap();
+    // A damaged header: the whole file is ignored.
+    let mut bytes = good.clone();
+    bytes[20] ^= 0xff;
     fs::write(&files[0], &bytes).unwrap();
     let run = env.run(&["fmt", "--check", "-v"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert_eq!(cached(&run), 0);
     assert!(
         stderr(&run).contains("ignored: corrupt"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(cached(&env.run(&["fmt", "--check", "-v"])), 3);
+    // A damaged entry (a byte of its path): that file is looked at again.
+    let good = fs::read(&files[0]).unwrap();
+    let mut bytes = good.clone();
+    let at = good
+        .windows(b"sub/b.py".len())
+        .position(|window| window == b"sub/b.py")
+        .unwrap();
+    bytes[at] ^= 0xff;
+    fs::write(&files[0], &bytes).unwrap();
+    let run = env.run(&["fmt", "--check", "-v"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(cached(&run), 2, "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("damaged entries were skipped"),
         "{}",
         stderr(&run)
     );

@@ -21,19 +21,20 @@
 //! - The status-change time (`ctime`) is part of the key: it cannot be set by tools that
 //!   restore modification times, so any rewrite of the file invalidates its entry.
 //! - The cache file carries a magic string, a format version, the fingerprint of the build
-//!   that wrote it, the project root, and a checksum of its content. Any mismatch or damage
-//!   and the whole file is ignored (and rewritten at the end of the run).
+//!   that wrote it and the project root, under a checksum, and every entry carries its own
+//!   checksum and full path. A damaged, foreign or other-build file is ignored (and
+//!   rewritten at the end of the run); a damaged entry is a miss, never a wrong answer.
 //! - It is written to a temporary file in the same directory and renamed over the old one.
 //!
-//! Layout (all integers little-endian):
-//! `MAGIC`, `u32` format version, `u64` build fingerprint, `u32` generation, `u32` root
-//! length + root bytes, `u32` entry count, entries, `u64` FNV-1a checksum of all before.
-//! Entry: `u32` path length + path bytes (relative to the root when inside it),
-//! `u64` size, `i64` mtime seconds, `u32` mtime nanoseconds, `i64` ctime seconds,
-//! `u32` ctime nanoseconds, `u32` mode, `u64` format key, `u64` lint key, `u32` length +
-//! the findings under the lint key ([`super::findings`]; empty: none), `u32` generation.
+//! Memory does not grow with the number of files: the cache file is never loaded. It is a
+//! hash table on disk ([`store`]), and a lookup reads a few slots and one entry with two
+//! `pread`s. A run that learned something writes a new file: its new entries stream to the
+//! temporary file as they are recorded, the old entries still worth keeping are copied
+//! after them at the end, then the table. What stays in memory is one bit per old entry
+//! ("used by this run") and, while a new file is written, 12 bytes per entry for its table.
 
-use std::collections::HashMap;
+mod store;
+
 use std::fs;
 use std::hash::Hasher;
 use std::io::{self, Write};
@@ -41,20 +42,16 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use flakefmt::Language;
 
-/// The first bytes of every cache file.
-const MAGIC: &[u8; 16] = b"flakefmt-cache\n\0";
-/// Bumped whenever the layout changes.
-const FORMAT_VERSION: u32 = 2;
 /// The name of the cache file inside the project's cache directory.
 const CACHE_FILE_NAME: &str = "files.bin";
 /// Files modified this recently before the run started are not recorded.
 pub const RACY_MARGIN: Duration = Duration::from_secs(2);
-/// Entries not used by the last this-many saves are dropped (bounded growth).
+/// Entries not used since this many runs wrote the cache are dropped (bounded growth).
 const KEEP_GENERATIONS: u32 = 64;
 /// A key that never matches: "not known to be clean".
 const NO_KEY: u64 = 0;
@@ -116,7 +113,7 @@ impl Hasher for Fingerprint {
 pub fn build_fingerprint() -> u64 {
     let mut fingerprint = Fingerprint::new()
         .bytes(env!("CARGO_PKG_VERSION").as_bytes())
-        .bytes(&FORMAT_VERSION.to_le_bytes());
+        .bytes(&store::FORMAT_VERSION.to_le_bytes());
     if let Ok(metadata) = std::env::current_exe().and_then(fs::metadata) {
         fingerprint = fingerprint
             .bytes(&metadata.len().to_le_bytes())
@@ -183,6 +180,12 @@ pub fn finish(cache: Cache, verbose: bool) {
             cache.path().display()
         )));
     }
+    if cache.damaged.load(Ordering::Relaxed) {
+        notes.push_str(&super::output::note_line(&format!(
+            "cache {}: damaged entries were skipped (the files were looked at again)",
+            cache.path().display()
+        )));
+    }
     notes.push_str(&super::output::note_line(&format!(
         "{} cached (clean in an earlier run, unchanged since, not read)",
         cache.hits()
@@ -239,16 +242,6 @@ impl FileStamp {
     }
 }
 
-#[derive(Debug)]
-struct Entry {
-    stamp: FileStamp,
-    format_key: u64,
-    lint_key: u64,
-    /// The findings under `lint_key` ([`super::findings`]); empty when it had none.
-    findings: Vec<u8>,
-    generation: AtomicU32,
-}
-
 /// What a run learned about one file, to be recorded.
 #[derive(Debug, Clone)]
 pub struct Learned {
@@ -261,7 +254,8 @@ pub struct Learned {
     pub findings: Vec<u8>,
 }
 
-/// The cache of one run. Lookups are lock-free; recording takes a short lock.
+/// The cache of one run. Lookups read the cache file in place and take no lock; recording
+/// takes a short lock to append to the new file.
 #[derive(Debug)]
 pub struct Cache {
     file: PathBuf,
@@ -269,13 +263,29 @@ pub struct Cache {
     build: u64,
     generation: u32,
     started: SystemTime,
-    entries: HashMap<Vec<u8>, Entry>,
-    recorded: Mutex<Vec<(Vec<u8>, FileStamp, Learned)>>,
+    /// The cache file as it was when the run started.
+    old: Option<store::Table>,
+    /// Per slot of the old file's table: its entry was used by this run (so it is kept and
+    /// refreshed).
+    used: Vec<AtomicU64>,
+    /// The new cache file, started by the first thing recorded.
+    new: Mutex<NewFile>,
     hits: AtomicUsize,
     findings_shown: AtomicUsize,
+    /// The old file must be rewritten even if nothing is recorded (it was discarded, or an
+    /// entry was found damaged).
     dirty: AtomicBool,
+    /// A damaged entry was met (and taken for a miss).
+    damaged: AtomicBool,
     /// Why the cache on disk was not used, for `--verbose`.
     pub discarded: Option<String>,
+}
+
+/// The new cache file of a run, and the first error that stopped writing it.
+#[derive(Debug, Default)]
+struct NewFile {
+    writer: Option<store::Writer>,
+    error: Option<io::Error>,
 }
 
 impl Cache {
@@ -297,26 +307,28 @@ impl Cache {
             build: build_fingerprint(),
             generation: 1,
             started: SystemTime::now(),
-            entries: HashMap::new(),
-            recorded: Mutex::new(Vec::new()),
+            old: None,
+            used: Vec::new(),
+            new: Mutex::new(NewFile::default()),
             hits: AtomicUsize::new(0),
             findings_shown: AtomicUsize::new(0),
             dirty: AtomicBool::new(false),
+            damaged: AtomicBool::new(false),
             discarded: None,
         };
-        match fs::read(&cache.file) {
-            Ok(bytes) => match decode(&bytes, cache.build, root) {
-                Ok((generation, entries)) => {
-                    cache.generation = generation.wrapping_add(1).max(1);
-                    cache.entries = entries;
-                }
-                Err(reason) => {
-                    cache.discarded = Some(reason.to_string());
-                    cache.dirty.store(true, Ordering::Relaxed);
-                }
-            },
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-            Err(error) => cache.discarded = Some(format!("unreadable: {error}")),
+        match store::Table::open(&cache.file, cache.build, root.as_os_str().as_bytes()) {
+            Ok(Some(table)) => {
+                cache.generation = table.generation().wrapping_add(1).max(1);
+                cache.used = (0..table.slot_count().div_ceil(64))
+                    .map(|_| AtomicU64::new(0))
+                    .collect();
+                cache.old = Some(table);
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                cache.discarded = Some(reason);
+                cache.dirty.store(true, Ordering::Relaxed);
+            }
         }
         Some(cache)
     }
@@ -350,23 +362,26 @@ impl Cache {
             .key()
     }
 
-    fn key_of(&self, path: &Path) -> Vec<u8> {
-        let absolute;
-        let path = if path.is_absolute() {
-            path
-        } else {
-            absolute = super::discover::absolute(path);
-            &absolute
-        };
-        match path.strip_prefix(&self.root) {
-            Ok(relative) => relative.as_os_str().as_bytes().to_vec(),
-            Err(_) => path.as_os_str().as_bytes().to_vec(),
+    /// The key a path is stored under: relative to the root when inside it.
+    fn key_of<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, [u8]> {
+        if !path.is_absolute() {
+            let absolute = super::discover::absolute(path);
+            return std::borrow::Cow::Owned(self.key_of(&absolute).into_owned());
         }
+        let key = path.strip_prefix(&self.root).unwrap_or(path);
+        std::borrow::Cow::Borrowed(key.as_os_str().as_bytes())
     }
 
-    fn lookup(&self, path: &Path, stamp: &FileStamp) -> Option<&Entry> {
-        let entry = self.entries.get(&self.key_of(path))?;
-        (entry.stamp == *stamp).then_some(entry)
+    /// The old entry of `key`, if the old file holds an intact one.
+    fn old_entry(&self, key: &[u8]) -> Option<store::Found> {
+        let table = self.old.as_ref()?;
+        let mut damaged = false;
+        let found = table.get(key, store::path_hash(key), &mut damaged);
+        if damaged {
+            self.dirty.store(true, Ordering::Relaxed);
+            self.damaged.store(true, Ordering::Relaxed);
+        }
+        found
     }
 
     /// Whether `path`, in the state `stamp`, was already formatted under `format_key` and,
@@ -381,7 +396,7 @@ impl Cache {
     ) -> bool {
         if self
             .findings(path, stamp, format_key, lint_key)
-            .is_some_and(<[u8]>::is_empty)
+            .is_some_and(|findings| findings.is_empty())
         {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return true;
@@ -398,20 +413,25 @@ impl Cache {
         stamp: &FileStamp,
         format_key: Option<u64>,
         lint_key: Option<u64>,
-    ) -> Option<&[u8]> {
-        let entry = self.lookup(path, stamp)?;
+    ) -> Option<Vec<u8>> {
+        if format_key.is_none() && lint_key.is_none() {
+            return None;
+        }
+        let found = self.old_entry(&self.key_of(path))?;
+        let entry = &found.record;
         let format_ok = format_key.is_none_or(|key| key != NO_KEY && entry.format_key == key);
         let lint_ok = lint_key.is_none_or(|key| key != NO_KEY && entry.lint_key == key);
-        if format_ok && lint_ok && (format_key.is_some() || lint_key.is_some()) {
-            entry.generation.store(self.generation, Ordering::Relaxed);
-            let findings = if lint_key.is_some() {
-                &entry.findings[..]
-            } else {
-                &[]
-            };
-            return Some(findings);
+        if entry.stamp != *stamp || !format_ok || !lint_ok {
+            return None;
         }
-        None
+        if let Some(word) = self.used.get(found.slot / 64) {
+            word.fetch_or(1 << (found.slot % 64), Ordering::Relaxed);
+        }
+        Some(if lint_key.is_some() {
+            found.record.findings
+        } else {
+            Vec::new()
+        })
     }
 
     /// Records what this run learned about `path`, read in the state `stamp`. Nothing is
@@ -429,184 +449,127 @@ impl Cache {
             return;
         }
         let key = self.key_of(path);
-        if let Ok(mut recorded) = self.recorded.lock() {
-            recorded.push((key, *stamp, outcome));
+        // Merge: a `fmt` run keeps the lint knowledge of a file that did not change (and a
+        // `check` of a file of no formatted language keeps its format knowledge).
+        let previous = self
+            .old_entry(&key)
+            .map(|found| found.record)
+            .filter(|entry| entry.stamp == *stamp);
+        let format_key = outcome
+            .format_clean
+            .or(previous.as_ref().map(|entry| entry.format_key))
+            .unwrap_or(NO_KEY);
+        let (lint_key, findings) = match (outcome.linted, previous) {
+            (Some(key), _) => (key, outcome.findings),
+            (None, Some(previous)) => (previous.lint_key, previous.findings),
+            (None, None) => (NO_KEY, Vec::new()),
+        };
+        let record = store::Record {
+            path: key.into_owned(),
+            stamp: *stamp,
+            format_key,
+            lint_key,
+            generation: self.generation,
+            findings,
+        };
+        let mut new = self
+            .new
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Err(error) = self.append(&mut new, &record) {
+            // Stop writing: the old file stays, and the error is mentioned with --verbose.
+            new.writer = None;
+            new.error.get_or_insert(error);
         }
     }
 
-    /// Writes the cache back, atomically, when anything changed. Errors are returned for
-    /// the caller to mention; a cache that cannot be written is never fatal.
-    pub fn save(self) -> io::Result<bool> {
-        let recorded = self.recorded.into_inner().unwrap_or_default();
-        if recorded.is_empty() && !self.dirty.load(Ordering::Relaxed) {
-            return Ok(false);
+    /// Appends `record` to the new file, starting it if needed (not after an error).
+    fn append(&self, new: &mut NewFile, record: &store::Record) -> io::Result<()> {
+        if new.error.is_some() {
+            return Ok(());
         }
-        let mut entries = self.entries;
-        for (key, stamp, outcome) in recorded {
-            // Merge: a `fmt` run keeps the lint knowledge of a file that did not change.
-            let previous = entries.get(&key).filter(|entry| entry.stamp == stamp);
-            let format_key = outcome
-                .format_clean
-                .or(previous.map(|entry| entry.format_key))
-                .unwrap_or(NO_KEY);
-            let (lint_key, findings) = match (outcome.linted, previous) {
-                (Some(key), _) => (key, outcome.findings),
-                (None, Some(previous)) => (previous.lint_key, previous.findings.clone()),
-                (None, None) => (NO_KEY, Vec::new()),
-            };
-            entries.insert(
-                key,
-                Entry {
-                    stamp,
-                    format_key,
-                    lint_key,
-                    findings,
-                    generation: AtomicU32::new(self.generation),
-                },
-            );
+        if new.writer.is_none() {
+            new.writer = Some(self.start_new_file()?);
         }
-        let oldest = self.generation.saturating_sub(KEEP_GENERATIONS);
-        entries.retain(|_, entry| entry.generation.load(Ordering::Relaxed) >= oldest);
-        let bytes = encode(self.build, self.generation, &self.root, &entries);
+        match &mut new.writer {
+            Some(writer) => writer.push(record),
+            None => Ok(()),
+        }
+    }
+
+    fn start_new_file(&self) -> io::Result<store::Writer> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
-        let temporary = dir.join(format!(".{CACHE_FILE_NAME}.{}.tmp", std::process::id()));
-        let written = fs::File::create(&temporary)
-            .and_then(|mut file| file.write_all(&bytes))
-            .and_then(|()| fs::rename(&temporary, &self.file));
-        if written.is_err() {
-            let _ = fs::remove_file(&temporary);
+        store::Writer::create(
+            dir,
+            CACHE_FILE_NAME,
+            self.build,
+            self.root.as_os_str().as_bytes(),
+            self.generation,
+        )
+    }
+
+    /// Writes the cache back, atomically, when anything changed: the entries recorded by
+    /// this run, then the old entries it did not replace that are still worth keeping
+    /// (used by this run, or by one of the last [`KEEP_GENERATIONS`] runs that wrote the
+    /// cache). Errors are returned for the caller to mention; a cache that cannot be
+    /// written is never fatal.
+    pub fn save(self) -> io::Result<bool> {
+        let new = self
+            .new
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(error) = new.error {
+            return Err(error);
         }
-        written.map(|()| true)
-    }
-}
-
-fn encode(build: u64, generation: u32, root: &Path, entries: &HashMap<Vec<u8>, Entry>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + entries.len() * 96);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&build.to_le_bytes());
-    out.extend_from_slice(&generation.to_le_bytes());
-    put_bytes(&mut out, root.as_os_str().as_bytes());
-    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-    for (path, entry) in entries {
-        put_bytes(&mut out, path);
-        let stamp = &entry.stamp;
-        out.extend_from_slice(&stamp.size.to_le_bytes());
-        out.extend_from_slice(&stamp.mtime.0.to_le_bytes());
-        out.extend_from_slice(&stamp.mtime.1.to_le_bytes());
-        out.extend_from_slice(&stamp.ctime.0.to_le_bytes());
-        out.extend_from_slice(&stamp.ctime.1.to_le_bytes());
-        out.extend_from_slice(&stamp.mode.to_le_bytes());
-        out.extend_from_slice(&entry.format_key.to_le_bytes());
-        out.extend_from_slice(&entry.lint_key.to_le_bytes());
-        put_bytes(&mut out, &entry.findings);
-        out.extend_from_slice(&entry.generation.load(Ordering::Relaxed).to_le_bytes());
-    }
-    let checksum = Fingerprint::new().bytes(&out).key();
-    out.extend_from_slice(&checksum.to_le_bytes());
-    out
-}
-
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
-/// Reads little-endian fields, failing on a short buffer instead of panicking.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], &'static str> {
-        if self.bytes.len() < n {
-            return Err("truncated");
+        let mut writer = match new.writer {
+            Some(writer) => writer,
+            None if self.dirty.load(Ordering::Relaxed) => {
+                let dir = self.file.parent().unwrap_or(Path::new("."));
+                store::Writer::create(
+                    dir,
+                    CACHE_FILE_NAME,
+                    self.build,
+                    self.root.as_os_str().as_bytes(),
+                    self.generation,
+                )?
+            }
+            None => return Ok(false),
+        };
+        if let Some(old) = &self.old {
+            let replaced = writer.sorted_hashes();
+            let oldest = self.generation.saturating_sub(KEEP_GENERATIONS);
+            for (at, mut record) in old.records() {
+                let hash = store::path_hash(&record.path);
+                if replaced.binary_search(&hash).is_ok() {
+                    continue;
+                }
+                let used = old.slot_of(hash, at).is_some_and(|slot| {
+                    self.used
+                        .get(slot / 64)
+                        .is_some_and(|word| word.load(Ordering::Relaxed) & (1 << (slot % 64)) != 0)
+                });
+                if used {
+                    record.generation = self.generation;
+                } else if record.generation < oldest {
+                    continue;
+                }
+                writer.push(&record)?;
+            }
         }
-        let (head, tail) = self.bytes.split_at(n);
-        self.bytes = tail;
-        Ok(head)
+        writer.finish(&self.file)?;
+        Ok(true)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], &'static str> {
-        let mut array = [0; N];
-        array.copy_from_slice(self.take(N)?);
-        Ok(array)
+    /// The paths of the entries in the cache file as opened (for tests).
+    #[cfg(test)]
+    fn stored_paths(&self) -> Vec<PathBuf> {
+        use std::os::unix::ffi::OsStringExt;
+        self.old
+            .iter()
+            .flat_map(store::Table::records)
+            .map(|(_, record)| PathBuf::from(std::ffi::OsString::from_vec(record.path)))
+            .collect()
     }
-
-    fn u32(&mut self) -> Result<u32, &'static str> {
-        self.array().map(u32::from_le_bytes)
-    }
-
-    fn u64(&mut self) -> Result<u64, &'static str> {
-        self.array().map(u64::from_le_bytes)
-    }
-
-    fn i64(&mut self) -> Result<i64, &'static str> {
-        self.array().map(i64::from_le_bytes)
-    }
-
-    fn bytes(&mut self) -> Result<&'a [u8], &'static str> {
-        let len = self.u32()? as usize;
-        self.take(len)
-    }
-}
-
-type Decoded = (u32, HashMap<Vec<u8>, Entry>);
-
-fn decode(bytes: &[u8], build: u64, root: &Path) -> Result<Decoded, &'static str> {
-    if bytes.len() < MAGIC.len() + 8 || !bytes.starts_with(MAGIC) {
-        return Err("not a flakefmt cache file");
-    }
-    let (body, checksum) = bytes.split_at(bytes.len() - 8);
-    let checksum = u64::from_le_bytes(checksum.try_into().map_err(|_| "truncated")?);
-    if Fingerprint::new().bytes(body).key() != checksum {
-        return Err("corrupt (checksum mismatch)");
-    }
-    let mut reader = Reader {
-        bytes: &body[MAGIC.len()..],
-    };
-    if reader.u32()? != FORMAT_VERSION {
-        return Err("written in another format version");
-    }
-    if reader.u64()? != build {
-        return Err("written by another build of flakefmt");
-    }
-    let generation = reader.u32()?;
-    if reader.bytes()? != root.as_os_str().as_bytes() {
-        return Err("belongs to another project root");
-    }
-    let count = reader.u32()? as usize;
-    // Each entry takes at least 64 bytes: never trust `count` for the allocation.
-    let mut entries = HashMap::with_capacity(count.min(reader.bytes.len() / 64));
-    for _ in 0..count {
-        let path = reader.bytes()?.to_vec();
-        let stamp = FileStamp {
-            size: reader.u64()?,
-            mtime: (reader.i64()?, reader.u32()?),
-            ctime: (reader.i64()?, reader.u32()?),
-            mode: reader.u32()?,
-        };
-        let entry = Entry {
-            stamp,
-            format_key: reader.u64()?,
-            lint_key: reader.u64()?,
-            findings: reader.bytes()?.to_vec(),
-            generation: AtomicU32::new(reader.u32()?),
-        };
-        entries.insert(path, entry);
-    }
-    if !reader.bytes.is_empty() {
-        return Err("trailing bytes");
-    }
-    Ok((generation, entries))
-}
-
-/// Turns a stored path key back into a path (for tests and debugging).
-#[cfg(test)]
-fn key_to_path(key: &[u8]) -> PathBuf {
-    use std::os::unix::ffi::OsStringExt;
-    PathBuf::from(std::ffi::OsString::from_vec(key.to_vec()))
 }
 
 #[cfg(test)]
@@ -651,10 +614,12 @@ mod tests {
         assert!(!cache.is_clean(&file, &stamp(&file), Some(42), Some(8)));
         assert!(!cache.is_clean(&file, &stamp(&file), None, None));
         assert_eq!(cache.hits(), 3);
-        let keys: Vec<_> = cache.entries.keys().map(|k| key_to_path(k)).collect();
-        assert_eq!(keys, vec![PathBuf::from("a.nix")]);
+        assert_eq!(cache.stored_paths(), vec![PathBuf::from("a.nix")]);
         // Nothing recorded, nothing discarded: a warm run writes nothing.
+        let before = fs::metadata(cache.path()).unwrap().modified().unwrap();
+        let path = cache.path().to_path_buf();
         assert!(!cache.save().unwrap());
+        assert_eq!(fs::metadata(path).unwrap().modified().unwrap(), before);
     }
 
     #[test]
@@ -694,58 +659,132 @@ mod tests {
     }
 
     #[test]
-    fn damaged_foreign_and_other_build_caches_are_discarded() {
+    fn findings_are_kept_with_their_entry() {
         let project = tempfile::tempdir().unwrap();
         let home = tempfile::tempdir().unwrap();
         let file = old_file(project.path(), "a.nix", "{ }\n");
         let cache = Cache::open(project.path(), home.path()).unwrap();
-        cache.record(&file, &stamp(&file), CLEAN);
+        let findings = vec![9u8; 1000];
+        let learned = Learned {
+            findings: findings.clone(),
+            ..CLEAN
+        };
+        cache.record(&file, &stamp(&file), learned);
+        cache.save().unwrap();
+        let cache = Cache::open(project.path(), home.path()).unwrap();
+        assert_eq!(
+            cache.findings(&file, &stamp(&file), Some(42), Some(7)),
+            Some(findings)
+        );
+        // Findings are not "clean", and a format-only question ignores them.
+        assert!(!cache.is_clean(&file, &stamp(&file), Some(42), Some(7)));
+        assert_eq!(
+            cache.findings(&file, &stamp(&file), Some(42), None),
+            Some(Vec::new())
+        );
+    }
+
+    /// The cache file as it is now, the place of its only entry's stamp, and that entry's
+    /// stamp with its size changed in the bit a flip at that place would change: a damaged
+    /// byte there must not make the cache answer for the changed file.
+    #[test]
+    fn damaged_foreign_and_other_build_caches_are_never_trusted() {
+        let project = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let file = old_file(project.path(), "a.nix", "{ }\n");
+        let cache = Cache::open(project.path(), home.path()).unwrap();
+        let recorded = stamp(&file);
+        let mut other = recorded;
+        other.size ^= 0x20;
+        cache.record(&file, &recorded, CLEAN);
         let cache_file = cache.path().to_path_buf();
         cache.save().unwrap();
         let good = fs::read(&cache_file).unwrap();
 
-        let check = |bytes: &[u8], reason: &str| {
-            fs::write(&cache_file, bytes).unwrap();
-            let cache = Cache::open(project.path(), home.path()).unwrap();
-            assert!(!cache.is_clean(&file, &stamp(&file), Some(42), None));
-            let discarded = cache.discarded.clone().unwrap_or_default();
-            assert!(discarded.contains(reason), "{discarded}");
-            // The damaged file is replaced by a good one at the end of the run.
-            assert!(cache.save().unwrap());
-            assert!(fs::read(&cache_file).unwrap().starts_with(MAGIC));
-        };
-        // Every single flipped byte is caught (checksum), every truncation too.
+        // Every single flipped byte: the header's are caught when the file is opened; any
+        // other makes at most a miss. In no case does the cache answer for the file in
+        // another state or under another key, and the next save writes a good file.
+        let mut discarded = 0;
         for i in 0..good.len() {
             let mut bad = good.clone();
             bad[i] ^= 0x20;
             fs::write(&cache_file, &bad).unwrap();
             let cache = Cache::open(project.path(), home.path()).unwrap();
-            assert!(cache.discarded.is_some(), "flip at {i}");
+            discarded += usize::from(cache.discarded.is_some());
+            assert!(
+                !cache.is_clean(&file, &other, Some(42), Some(7)),
+                "flip at {i}"
+            );
+            assert!(!cache.is_clean(&file, &recorded, Some(42 ^ 0x20), None));
+            assert!(!cache.is_clean(&file, &recorded, Some(42), Some(7 ^ 0x20)));
+            let hit = cache.is_clean(&file, &recorded, Some(42), Some(7));
+            if !hit {
+                cache.record(&file, &recorded, CLEAN);
+            }
+            cache.save().unwrap();
+            let cache = Cache::open(project.path(), home.path()).unwrap();
+            assert_eq!(cache.discarded, None, "flip at {i}");
+            assert!(
+                cache.is_clean(&file, &recorded, Some(42), Some(7)),
+                "flip at {i}"
+            );
         }
+        assert!(discarded >= 60, "{discarded} flips caught at open");
+        let check = |bytes: &[u8], reason: &str| {
+            fs::write(&cache_file, bytes).unwrap();
+            let cache = Cache::open(project.path(), home.path()).unwrap();
+            assert!(!cache.is_clean(&file, &recorded, Some(42), None));
+            let discarded = cache.discarded.clone().unwrap_or_default();
+            assert!(discarded.contains(reason), "{discarded}");
+            // The damaged file is replaced by a good one at the end of the run.
+            assert!(cache.save().unwrap());
+            assert!(fs::read(&cache_file).unwrap().starts_with(store::MAGIC));
+        };
         for len in 0..good.len() {
             fs::write(&cache_file, &good[..len]).unwrap();
             let cache = Cache::open(project.path(), home.path()).unwrap();
             assert!(cache.discarded.is_some(), "truncated at {len}");
         }
         check(b"garbage", "not a flakefmt cache");
-        // Another build: same layout, other build fingerprint, valid checksum.
-        let mut other = good[..good.len() - 8].to_vec();
-        other[MAGIC.len() + 4] ^= 1;
-        let checksum = Fingerprint::new().bytes(&other).key();
-        other.extend_from_slice(&checksum.to_le_bytes());
-        check(&other, "another build");
-        // Another root (a cache copied from elsewhere).
+        let written_by = |build: u64, root: &Path| {
+            let dir = tempfile::tempdir().unwrap();
+            let name = "x.bin";
+            let root = root.as_os_str().as_bytes();
+            let mut writer = store::Writer::create(dir.path(), name, build, root, 3).unwrap();
+            writer
+                .push(&store::Record {
+                    path: b"a.nix".to_vec(),
+                    stamp: recorded,
+                    format_key: 42,
+                    lint_key: 7,
+                    generation: 3,
+                    findings: Vec::new(),
+                })
+                .unwrap();
+            writer.finish(&dir.path().join(name)).unwrap();
+            fs::read(dir.path().join(name)).unwrap()
+        };
+        check(
+            &written_by(build_fingerprint() ^ 1, project.path()),
+            "another build",
+        );
+        // Another root (a cache copied from elsewhere), of the same length or not.
         let elsewhere = tempfile::tempdir().unwrap();
-        let entries = HashMap::new();
-        let foreign = encode(build_fingerprint(), 3, elsewhere.path(), &entries);
-        check(&foreign, "another project root");
+        check(
+            &written_by(build_fingerprint(), elsewhere.path()),
+            "another project root",
+        );
+        check(
+            &written_by(build_fingerprint(), &elsewhere.path().join("x")),
+            "another project root",
+        );
         // A huge entry count with no entries behind it must not allocate or panic.
-        let mut huge = encode(build_fingerprint(), 3, project.path(), &entries);
-        huge.truncate(huge.len() - 8);
-        let count_at = huge.len() - 4;
-        huge[count_at..].copy_from_slice(&u32::MAX.to_le_bytes());
-        let checksum = Fingerprint::new().bytes(&huge).key();
-        huge.extend_from_slice(&checksum.to_le_bytes());
+        let mut huge = written_by(build_fingerprint(), project.path());
+        huge[16 + 4 + 8 + 4..16 + 4 + 8 + 4 + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let root_len = project.path().as_os_str().len();
+        let checked = 52 + root_len;
+        let checksum = Fingerprint::new().bytes(&huge[..checked]).key();
+        huge[checked..checked + 8].copy_from_slice(&checksum.to_le_bytes());
         check(&huge, "truncated");
     }
 
@@ -773,6 +812,7 @@ mod tests {
         cache.save().unwrap();
         let cache = Cache::open(project.path(), home.path()).unwrap();
         assert!(cache.is_clean(&file, &stamp(&file), Some(42), Some(7)));
+        assert_eq!(cache.stored_paths().len(), 1, "the old entry was replaced");
     }
 
     #[test]
@@ -781,19 +821,69 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let a = old_file(project.path(), "a.nix", "a");
         let b = old_file(project.path(), "b.nix", "b");
+        let c = old_file(project.path(), "c.nix", "c");
         let cache = Cache::open(project.path(), home.path()).unwrap();
         cache.record(&a, &stamp(&a), CLEAN);
         cache.record(&b, &stamp(&b), CLEAN);
+        cache.record(&c, &stamp(&c), CLEAN);
         cache.save().unwrap();
+        // Each run looks at `a` (a hit, never recorded again) and records `c` again; `b`
+        // is not looked at.
         for _ in 0..KEEP_GENERATIONS + 2 {
             let cache = Cache::open(project.path(), home.path()).unwrap();
             assert!(cache.is_clean(&a, &stamp(&a), Some(42), None));
-            cache.record(&a, &stamp(&a), CLEAN);
+            cache.record(&c, &stamp(&c), CLEAN);
             cache.save().unwrap();
         }
         let cache = Cache::open(project.path(), home.path()).unwrap();
         assert!(cache.is_clean(&a, &stamp(&a), Some(42), None));
+        assert!(cache.is_clean(&c, &stamp(&c), Some(42), None));
         assert!(!cache.is_clean(&b, &stamp(&b), Some(42), None));
+    }
+
+    #[test]
+    fn a_partial_run_keeps_what_it_did_not_look_at() {
+        let project = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..3000)
+            .map(|i| old_file(project.path(), &format!("f{i}.nix"), "{ }\n"))
+            .collect();
+        let cache = Cache::open(project.path(), home.path()).unwrap();
+        for file in &files {
+            cache.record(file, &stamp(file), CLEAN);
+        }
+        cache.save().unwrap();
+        // A run over one changed file (an editor's save) records it alone.
+        let changed = &files[1234];
+        fs::write(changed, "{ a = 1; }\n").unwrap();
+        let file = fs::File::options().write(true).open(changed).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(60))
+            .unwrap();
+        let cache = Cache::open(project.path(), home.path()).unwrap();
+        assert!(!cache.is_clean(changed, &stamp(changed), Some(42), None));
+        cache.record(changed, &stamp(changed), CLEAN);
+        cache.save().unwrap();
+        let cache = Cache::open(project.path(), home.path()).unwrap();
+        assert!(
+            files
+                .iter()
+                .all(|file| cache.is_clean(file, &stamp(file), Some(42), None))
+        );
+        assert_eq!(cache.stored_paths().len(), 3000);
+    }
+
+    #[test]
+    fn a_cache_that_cannot_be_written_is_reported_not_fatal() {
+        let project = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let file = old_file(project.path(), "a.nix", "{ }\n");
+        // The project's cache directory is a file: nothing can be created in it.
+        let cache = Cache::open(project.path(), home.path()).unwrap();
+        let dir = cache.path().parent().unwrap().to_path_buf();
+        fs::write(&dir, "in the way").unwrap();
+        cache.record(&file, &stamp(&file), CLEAN);
+        assert!(cache.save().is_err());
+        assert_eq!(fs::read_to_string(&dir).unwrap(), "in the way");
     }
 
     #[test]

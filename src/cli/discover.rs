@@ -131,16 +131,34 @@ struct RuffResolution {
 
 type RuffLookup = Result<Arc<RuffResolution>, Arc<ConfigFailure>>;
 
+/// How many directories each memo of a [`ConfigStore`] remembers before it starts again
+/// empty: enough for the walk's neighbourhood (it goes depth first), and memory does not
+/// grow with the size of the tree.
+pub const MEMO_LIMIT: usize = 1024;
+
+/// Remembers `value` for `key`, emptying `memo` first when it is full.
+fn remember<K: Eq + std::hash::Hash, V>(memo: &mut HashMap<K, V>, key: K, value: V) {
+    if memo.len() >= MEMO_LIMIT {
+        memo.clear();
+    }
+    memo.insert(key, value);
+}
+
 /// Finds, reads and caches configuration for every file of a run. Shared across threads.
 #[derive(Debug)]
 pub struct ConfigStore {
     overrides: CliOverrides,
     explicit: Option<FlakefmtLookup>,
+    /// The configuration per directory (normalised), at most [`MEMO_LIMIT`] of them.
     flakefmt: Mutex<HashMap<PathBuf, FlakefmtLookup>>,
     /// The answer of [`ConfigStore::flakefmt_config`] per parent directory as spelled in
-    /// the run's paths (no normalising, no locking out other readers: asked per file).
+    /// the run's paths (no normalising, no locking out other readers: asked per file), at
+    /// most [`MEMO_LIMIT`] of them.
     by_spelled_dir: RwLock<HashMap<OsString, FlakefmtLookup>>,
+    /// The ruff configuration per directory, at most [`MEMO_LIMIT`] of them.
     ruff: Mutex<HashMap<PathBuf, RuffLookup>>,
+    /// Every configuration file that failed to load, once each (the memos forget).
+    failed: Mutex<Vec<Arc<ConfigFailure>>>,
 }
 
 impl ConfigStore {
@@ -163,6 +181,7 @@ impl ConfigStore {
             flakefmt: Mutex::new(HashMap::new()),
             by_spelled_dir: RwLock::new(HashMap::new()),
             ruff: Mutex::new(HashMap::new()),
+            failed: Mutex::new(Vec::new()),
         }
     }
 
@@ -179,19 +198,23 @@ impl ConfigStore {
     pub fn failures(&self) -> Vec<Arc<ConfigFailure>> {
         let mut failures: Vec<Arc<ConfigFailure>> = Vec::new();
         failures.extend(self.explicit_failure());
-        let flakefmt = self.flakefmt.lock().expect("config cache lock");
-        let ruff = self.ruff.lock().expect("ruff cache lock");
-        let found = flakefmt
-            .values()
-            .filter_map(|lookup| lookup.as_ref().err())
-            .chain(ruff.values().filter_map(|lookup| lookup.as_ref().err()));
-        for failure in found {
+        for failure in self.failed.lock().expect("config cache lock").iter() {
             if !failures.iter().any(|known| known.path == failure.path) {
                 failures.push(Arc::clone(failure));
             }
         }
         failures.sort_by(|a, b| a.path.cmp(&b.path));
         failures
+    }
+
+    /// Notes the failure in `lookup`, if any, for [`ConfigStore::failures`].
+    fn note_failure<T>(&self, lookup: &Result<T, Arc<ConfigFailure>>) {
+        if let Err(failure) = lookup {
+            let mut failed = self.failed.lock().expect("config cache lock");
+            if !failed.iter().any(|known| known.path == failure.path) {
+                failed.push(Arc::clone(failure));
+            }
+        }
     }
 
     /// The `flakefmt.toml` that applies to `path` (a file or directory).
@@ -216,10 +239,11 @@ impl ConfigStore {
         let absolute = normalize(path);
         let found = self.flakefmt_in(absolute.parent().unwrap_or(&absolute));
         if let Some(spelled) = spelled {
-            self.by_spelled_dir
-                .write()
-                .expect("config cache lock")
-                .insert(spelled.to_os_string(), found.clone());
+            remember(
+                &mut self.by_spelled_dir.write().expect("config cache lock"),
+                spelled.to_os_string(),
+                found.clone(),
+            );
         }
         found
     }
@@ -239,10 +263,12 @@ impl ConfigStore {
                 None => Ok(Arc::new(LoadedConfig::defaults())),
             }
         };
-        self.flakefmt
-            .lock()
-            .expect("config cache lock")
-            .insert(dir.to_path_buf(), found.clone());
+        self.note_failure(&found);
+        remember(
+            &mut self.flakefmt.lock().expect("config cache lock"),
+            dir.to_path_buf(),
+            found.clone(),
+        );
         found
     }
 
@@ -314,10 +340,12 @@ impl ConfigStore {
             return found.clone();
         }
         let found = self.resolve_ruff(dir);
-        self.ruff
-            .lock()
-            .expect("ruff cache lock")
-            .insert(dir.to_path_buf(), found.clone());
+        self.note_failure(&found);
+        remember(
+            &mut self.ruff.lock().expect("ruff cache lock"),
+            dir.to_path_buf(),
+            found.clone(),
+        );
         found
     }
 
@@ -451,4 +479,46 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     normal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree of more directories than the memos hold: every answer is still right, the
+    /// memos stay within their limit, and a broken configuration met before they were
+    /// emptied is still reported.
+    #[test]
+    fn memos_are_bounded_and_forget_nothing_that_matters() {
+        let root = tempfile::tempdir().unwrap();
+        let broken = root.path().join("broken");
+        std::fs::create_dir_all(&broken).unwrap();
+        std::fs::write(broken.join(CONFIG_FILE_NAME), "[format\n").unwrap();
+        let wide = root.path().join("wide");
+        std::fs::create_dir_all(&wide).unwrap();
+        std::fs::write(wide.join(CONFIG_FILE_NAME), "[format]\nindent-width = 4\n").unwrap();
+        let store = ConfigStore::new(None, CliOverrides::default());
+        assert!(store.flakefmt_config(&broken.join("a.nix")).is_err());
+        assert!(store.python_options(&broken.join("a.py"), false).is_err());
+        for index in 0..MEMO_LIMIT * 2 + 10 {
+            let dir = wide.join(format!("d{index}"));
+            std::fs::create_dir(&dir).unwrap();
+            let options = store.nix_options(&dir.join("x.nix")).unwrap();
+            assert_eq!(options.indent, 4, "{index}");
+            let python = store.python_options(&dir.join("x.py"), false).unwrap();
+            assert_eq!(
+                python,
+                store.python_options(&wide.join("x.py"), false).unwrap()
+            );
+        }
+        assert!(store.flakefmt.lock().unwrap().len() <= MEMO_LIMIT);
+        assert!(store.by_spelled_dir.read().unwrap().len() <= MEMO_LIMIT);
+        assert!(store.ruff.lock().unwrap().len() <= MEMO_LIMIT);
+        let failures = store.failures();
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(failures[0].path, broken.join(CONFIG_FILE_NAME));
+        // Asked again after being forgotten: reported once.
+        assert!(store.flakefmt_config(&broken.join("b.nix")).is_err());
+        assert_eq!(store.failures().len(), 1);
+    }
 }

@@ -271,7 +271,7 @@ fn process(
         }
         // Findings last time, unchanged since: shown again without linting.
         if let Some(stored) = cache.findings(path, &stamp, format_key, Some(lint_key))
-            && let Some(diagnostics) = findings::decode(path, stored)
+            && let Some(diagnostics) = findings::decode(path, &stored)
             && let Some(source) = source_in_state(path, language, &stamp)
         {
             cache.count_findings_shown();
