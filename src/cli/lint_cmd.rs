@@ -460,7 +460,8 @@ fn cache_keys<'c>(
 /// The format keys of a run, per directory (as spelled) and language: a file's format
 /// settings are its directory's (the `flakefmt.toml` and ruff configuration that apply
 /// there, and the command line), so their fingerprint is computed once per directory,
-/// not once per file.
+/// not once per file (for at most [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories
+/// at a time).
 #[derive(Default)]
 struct FormatKeys {
     keys: RwLock<FxHashMap<OsString, DirFormatKeys>>,
@@ -499,9 +500,10 @@ impl FormatKeys {
         #[cfg(test)]
         self.computed.fetch_add(1, Ordering::Relaxed);
         let mut keys = self.keys.write().expect("format key lock");
-        let keys = keys.entry(dir.to_os_string()).or_default();
-        if !keys.iter().any(|(known, _)| *known == language) {
-            keys.push((language, key));
+        match keys.get_mut(dir) {
+            Some(known) if known.iter().any(|(known, _)| *known == language) => {}
+            Some(known) => known.push((language, key)),
+            None => repo::bounded_insert(&mut keys, dir.to_os_string(), vec![(language, key)]),
         }
         key
     }

@@ -66,15 +66,27 @@ pub struct Place {
     pub git_mode: Option<u32>,
 }
 
+/// Inserts into a per-directory memo, emptied first when it holds
+/// [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories: memory does not grow with the
+/// size of the tree (a forgotten directory is found again from its parent or with care).
+pub fn bounded_insert<K: Eq + std::hash::Hash, V>(memo: &mut FxHashMap<K, V>, key: K, value: V) {
+    if memo.len() >= super::discover::MEMO_LIMIT {
+        memo.clear();
+    }
+    memo.insert(key, value);
+}
+
 /// The indexes of the repositories a run touches, found and read on demand.
 #[derive(Debug, Default)]
 pub struct Repositories {
-    /// Top level per canonical directory asked about (`None`: not in a repository).
+    /// Top level per canonical directory asked about (`None`: not in a repository), for at
+    /// most [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories.
     tops: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
     indexes: Mutex<HashMap<PathBuf, Arc<Index>>>,
     /// Per directory as spelled in the run's paths: its canonical form and the index of its
     /// repository. Files are looked up through their directory, so a tree of thousands of
-    /// files costs one lookup per directory, not per file.
+    /// files costs one lookup per directory, not per file. At most
+    /// [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories.
     dirs: RwLock<FxHashMap<OsString, DirEntry>>,
     /// Held while git writes an index: files are fixed in parallel, and concurrent
     /// `git update-index` runs in one repository fail on its `index.lock`.
@@ -195,10 +207,11 @@ impl Repositories {
         } else {
             dir.parent().and_then(|parent| self.top_of(parent))
         };
-        self.tops
-            .lock()
-            .expect("repository lock")
-            .insert(dir.to_path_buf(), top.clone());
+        bounded_insert(
+            &mut self.tops.lock().expect("repository lock"),
+            dir.to_path_buf(),
+            top.clone(),
+        );
         top
     }
 
@@ -211,10 +224,11 @@ impl Repositories {
     }
 
     fn remember(&self, dir: &Path, entry: &DirEntry) {
-        self.dirs
-            .write()
-            .expect("repository lock")
-            .insert(dir.as_os_str().to_os_string(), entry.clone());
+        bounded_insert(
+            &mut self.dirs.write().expect("repository lock"),
+            dir.as_os_str().to_os_string(),
+            entry.clone(),
+        );
     }
 
     /// The canonical form of the directory `dir` (as spelled in the run's paths), memoised.
@@ -271,10 +285,11 @@ impl Repositories {
             parent_entry.index.clone()
         };
         let top = index.as_ref().map(|index| index.top.clone());
-        self.tops
-            .lock()
-            .expect("repository lock")
-            .insert(canonical.clone(), top);
+        bounded_insert(
+            &mut self.tops.lock().expect("repository lock"),
+            canonical.clone(),
+            top,
+        );
         let entry = DirEntry::new(Some(canonical), index);
         self.remember(dir, &entry);
         entry
@@ -623,6 +638,48 @@ mod tests {
         file(&nested.join("a.sh"));
         assert_eq!(
             repositories.locate(&walked(nested.join("a.sh"), 3)),
+            Place {
+                in_repository: true,
+                git_mode: None
+            }
+        );
+    }
+
+    /// The memo of directories is bounded: past the limit it starts again, and a forgotten
+    /// directory is found again as well as the first time.
+    #[test]
+    fn the_memo_of_directories_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let count = crate::cli::discover::MEMO_LIMIT + 100;
+        for index in 0..count {
+            file(&root.join(format!("d{index}/f.sh")));
+        }
+        if !git_init(root) {
+            eprintln!("git is not installed: skipping");
+            return;
+        }
+        git_add(root, "d0/f.sh", true);
+        let repositories = Repositories::default();
+        let tracked = Place {
+            in_repository: true,
+            git_mode: Some(0o100755),
+        };
+        assert_eq!(
+            repositories.locate(&walked(root.join("d0/f.sh"), 2)),
+            tracked
+        );
+        for index in 0..count {
+            repositories.locate(&walked(root.join(format!("d{index}/f.sh")), 2));
+            let known = repositories.dirs.read().unwrap().len();
+            assert!(known <= crate::cli::discover::MEMO_LIMIT, "{known}");
+        }
+        assert_eq!(
+            repositories.locate(&walked(root.join("d0/f.sh"), 2)),
+            tracked
+        );
+        assert_eq!(
+            repositories.locate(&walked(root.join("d1/f.sh"), 2)),
             Place {
                 in_repository: true,
                 git_mode: None
