@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -30,7 +30,7 @@ use super::output::{self, Style, display_path};
 use super::repo::{self, Repositories};
 use super::report::Exit;
 use super::run::{FormatFailure, decode, format_key, format_text};
-use super::walk::Candidate;
+use super::walk::{Candidate, split_name};
 use super::{findings, guard, pipeline, write};
 
 /// What the command does.
@@ -482,10 +482,10 @@ impl FormatKeys {
         path: &Path,
         store: &ConfigStore,
     ) -> Option<u64> {
-        let dir = match (path.parent(), path.components().next_back()) {
-            (Some(parent), Some(Component::Normal(_))) => parent.as_os_str(),
-            _ => return format_key(cache, language, path, store),
+        let Some((dir, _)) = split_name(path) else {
+            return format_key(cache, language, path, store);
         };
+        let dir = dir.as_os_str();
         let known = self
             .keys
             .read()

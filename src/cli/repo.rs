@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use flakefmt::lint::FileFacts;
 
-use super::walk::Candidate;
+use super::walk::{Candidate, split_name};
 
 /// One repository's index.
 #[derive(Debug, Default)]
@@ -72,6 +72,10 @@ pub struct Place {
 pub fn bounded_insert<K: Eq + std::hash::Hash, V>(memo: &mut FxHashMap<K, V>, key: K, value: V) {
     if memo.len() >= super::discover::MEMO_LIMIT {
         memo.clear();
+    }
+    if memo.capacity() == 0 {
+        // Grown once, not rehashed on the way to the limit.
+        memo.reserve(super::discover::MEMO_LIMIT);
     }
     memo.insert(key, value);
 }
@@ -284,12 +288,6 @@ impl Repositories {
         } else {
             parent_entry.index.clone()
         };
-        let top = index.as_ref().map(|index| index.top.clone());
-        bounded_insert(
-            &mut self.tops.lock().expect("repository lock"),
-            canonical.clone(),
-            top,
-        );
         let entry = DirEntry::new(Some(canonical), index);
         self.remember(dir, &entry);
         entry
@@ -300,11 +298,15 @@ impl Repositories {
     /// tracked file the walk skipped.
     pub fn locate(&self, candidate: &Candidate) -> Place {
         let path = &candidate.path;
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
+        let (dir, name) = match split_name(path) {
+            Some((dir, name)) => (dir, Some(name)),
+            None => (path.parent().unwrap_or(Path::new("")), path.file_name()),
         };
-        let name = path.file_name();
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         // Usually the directory is known: answered under the read lock, nothing cloned.
         if let Some(place) = self
             .dirs
