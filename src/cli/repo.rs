@@ -173,7 +173,7 @@ impl Repositories {
     /// or a file in linked work trees and submodules).
     fn has_dot_git(&self, dir: &Path) -> bool {
         self.lookup();
-        fs::symlink_metadata(dir.join(".git")).is_ok()
+        fs::symlink_metadata(joined(dir, OsStr::new(".git"))).is_ok()
     }
 
     /// The index of the repository holding directory `dir`, if any.
@@ -273,16 +273,16 @@ impl Repositories {
         if let Some(known) = self.known(dir) {
             return known;
         }
-        let (Some(parent), Some(Component::Normal(name))) =
-            (dir.parent(), dir.components().next_back())
-        else {
+        let Some((parent, name)) = split_name(dir).filter(|(parent, _)| {
+            !parent.as_os_str().is_empty()
+        }) else {
             return self.dir_entry(dir);
         };
         let parent_entry = self.walked_dir_entry(parent, levels - 1);
         let Some(parent_canonical) = &parent_entry.canonical else {
             return self.dir_entry(dir);
         };
-        let canonical = parent_canonical.join(name);
+        let canonical = joined(parent_canonical, name);
         let index = if self.has_dot_git(dir) {
             Some(self.index_at(canonical.clone()))
         } else {
@@ -331,6 +331,14 @@ impl Repositories {
         };
         self.index_for_dir(&dir)
     }
+}
+
+/// `dir.join(name)` in one allocation (`join` allocates for `dir`, then grows).
+fn joined(dir: &Path, name: &OsStr) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
+    path.push(dir);
+    path.push(name);
+    path
 }
 
 fn is_symlink(path: &Path) -> bool {
