@@ -18,6 +18,7 @@ pub mod cache;
 pub mod debug;
 pub mod discover;
 pub mod findings;
+pub mod git_index;
 pub mod guard;
 pub mod lint_cmd;
 pub mod output;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -273,9 +274,9 @@ impl Repositories {
         if let Some(known) = self.known(dir) {
             return known;
         }
-        let Some((parent, name)) = split_name(dir).filter(|(parent, _)| {
-            !parent.as_os_str().is_empty()
-        }) else {
+        let Some((parent, name)) =
+            split_name(dir).filter(|(parent, _)| !parent.as_os_str().is_empty())
+        else {
             return self.dir_entry(dir);
         };
         let parent_entry = self.walked_dir_entry(parent, levels - 1);
@@ -345,48 +346,69 @@ fn is_symlink(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// The index of the work tree `top`: read from its file, or (when that reader cannot say
+/// for certain, see [`git_index`](super::git_index)) as `git ls-files -s -z` lists it.
+/// Empty when git cannot read it either.
 fn read_index(top: &Path) -> Index {
-    let mut index = Index {
+    let dirs = match super::git_index::read(top) {
+        Some(entries) => group_by_dir(top, entries.iter()),
+        None => match git(top, &["ls-files", "-s", "-z"]) {
+            Some(out) => group_by_dir(top, out.split(|&b| b == 0).filter_map(ls_files_entry)),
+            None => FxHashMap::default(),
+        },
+    };
+    Index {
         top: top.to_path_buf(),
-        dirs: FxHashMap::default(),
-    };
-    let Some(out) = git(top, &["ls-files", "-s", "-z"]) else {
-        return index;
-    };
-    let mut dirs: FxHashMap<PathBuf, TrackedDir> = FxHashMap::default();
-    for entry in out.split(|&b| b == 0) {
-        // `<mode> <object> <stage>\t<path>`
-        let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
-            continue;
+        dirs,
+    }
+}
+
+/// The path and mode of one entry of `git ls-files -s -z`: `<mode> <object> <stage>\t<path>`.
+fn ls_files_entry(entry: &[u8]) -> Option<(&[u8], u32)> {
+    let tab = entry.iter().position(|&b| b == b'\t')?;
+    let (head, path) = (&entry[..tab], &entry[tab + 1..]);
+    let mode = std::str::from_utf8(head)
+        .ok()?
+        .split(' ')
+        .next()
+        .and_then(|mode| u32::from_str_radix(mode, 8).ok())?;
+    Some((path, mode))
+}
+
+/// The entries `(path relative to top, mode)` of an index, grouped by directory (later
+/// entries of a path, of a higher merge stage, win).
+fn group_by_dir<'e>(
+    top: &Path,
+    entries: impl Iterator<Item = (&'e [u8], u32)>,
+) -> FxHashMap<PathBuf, Arc<TrackedDir>> {
+    let mut by_dir: FxHashMap<&[u8], TrackedDir> = FxHashMap::default();
+    for (path, mode) in entries {
+        let (dir, name) = match memchr::memrchr(b'/', path) {
+            Some(slash) => (&path[..slash], &path[slash + 1..]),
+            None => (&b""[..], path),
         };
-        let (head, path) = (&entry[..tab], &entry[tab + 1..]);
-        let Some(mode) = std::str::from_utf8(head)
-            .ok()
-            .and_then(|head| head.split(' ').next())
-            .and_then(|mode| u32::from_str_radix(mode, 8).ok())
-        else {
+        if name.is_empty() {
             continue;
-        };
-        let Ok(path) = std::str::from_utf8(path) else {
-            continue;
-        };
-        let path = top.join(path);
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            continue;
-        };
-        dirs.entry(dir.to_path_buf()).or_default().insert(
-            name.to_os_string(),
+        }
+        by_dir.entry(dir).or_default().insert(
+            OsStr::from_bytes(name).to_os_string(),
             Tracked {
                 mode,
                 walked: AtomicBool::new(false),
             },
         );
     }
-    index.dirs = dirs
+    by_dir
         .into_iter()
-        .map(|(dir, files)| (dir, Arc::new(files)))
-        .collect();
-    index
+        .map(|(dir, files)| {
+            let dir = if dir.is_empty() {
+                top.to_path_buf()
+            } else {
+                joined(top, OsStr::from_bytes(dir))
+            };
+            (dir, Arc::new(files))
+        })
+        .collect()
 }
 
 /// The facts about one file that do not come from its content: its modes on disk (from
