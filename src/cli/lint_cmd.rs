@@ -6,11 +6,14 @@
 //! finding (formatting or lint, info aside); 2 on errors (syntax, IO, configuration).
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use flakefmt::Language;
 use flakefmt::diagnostic::{Applicability, Diagnostic, SYNTAX_ERROR, Severity};
@@ -27,7 +30,7 @@ use super::output::{self, Style, display_path};
 use super::repo::{self, Repositories};
 use super::report::Exit;
 use super::run::{FormatFailure, decode, format_key, format_text};
-use super::walk::Candidate;
+use super::walk::{Candidate, split_name};
 use super::{findings, guard, pipeline, write};
 
 /// What the command does.
@@ -107,16 +110,24 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         paths.to_vec()
     };
     let repositories = Repositories::default();
+    let format_keys = FormatKeys::default();
     let collector = Collector::new(settings);
+    let work = |candidate: &Candidate| {
+        let place = repositories.locate(candidate);
+        collector.add(process(
+            candidate,
+            place,
+            settings,
+            &repositories,
+            &format_keys,
+        ));
+    };
     let walked = pipeline::run(
         &paths,
         settings.store,
         settings.force_exclude,
         settings.threads,
-        &|candidate| {
-            repositories.mark_walked(&candidate.path);
-            collector.add(process(&candidate, settings, &repositories));
-        },
+        &|candidate| work(&candidate),
     );
     let errors = match walked {
         Ok(errors) => errors,
@@ -129,7 +140,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings<'_>) -> Exit {
         }
     };
     for candidate in tracked_files_not_walked(&paths, &repositories, settings) {
-        collector.add(process(&candidate, settings, &repositories));
+        work(&candidate);
     }
     let mut exit = Exit::Clean;
     let mut stderr = String::new();
@@ -174,12 +185,12 @@ fn tracked_files_not_walked(
         let Ok(root) = fs::canonicalize(path) else {
             continue;
         };
-        for (tracked, entry) in &index.modes {
+        for (tracked, entry) in index.files() {
             if !tracked.starts_with(&root) || entry.walked.load(Ordering::Relaxed) {
                 continue;
             }
-            if fs::symlink_metadata(tracked).is_err()
-                || excluded_below(settings.store, &root, tracked)
+            if fs::symlink_metadata(&tracked).is_err()
+                || excluded_below(settings.store, &root, &tracked)
             {
                 continue;
             }
@@ -192,6 +203,7 @@ fn tracked_files_not_walked(
             extra.push(Candidate {
                 path: relative,
                 explicit: false,
+                depth: 0,
             });
         }
     }
@@ -214,11 +226,13 @@ fn detect(path: &Path, facts: &mut FileFacts) -> Option<Language> {
     Language::detect(path, Some(&facts.head))
 }
 
-/// Lints (and checks or fixes) one file.
+/// Lints (and checks or fixes) one file, at `place` in git.
 fn process(
     candidate: &Candidate,
+    place: repo::Place,
     settings: &Settings<'_>,
     repositories: &Repositories,
+    format_keys: &FormatKeys,
 ) -> FileResult {
     let path = &candidate.path;
     let mut result = FileResult {
@@ -235,13 +249,21 @@ fn process(
     // One `stat` gives the cache stamp and the mode on disk; the git index mode comes from
     // the index read once per repository. Nothing of the file's content is read yet.
     let link_metadata = fs::symlink_metadata(path).ok();
-    let mut facts = repo::facts_without_head(path, link_metadata.as_ref(), repositories);
+    let mut facts = repo::facts_without_head(path, link_metadata.as_ref(), place);
     let language = detect(path, &mut facts);
     // Clean last time (formatted, no finding) and unchanged since, with the same settings
     // and the same facts from elsewhere (the git index mode, ...): skipped unread.
-    let keys = settings
-        .cache
-        .and_then(|cache| cache_keys(cache, settings, language, path, &loaded, &facts));
+    let keys = settings.cache.and_then(|cache| {
+        cache_keys(
+            cache,
+            settings,
+            format_keys,
+            language,
+            path,
+            &loaded,
+            &facts,
+        )
+    });
     if let (Some((cache, format_key, lint_key)), Some(stamp)) = (keys, &link_metadata) {
         let stamp = FileStamp::of(stamp);
         if cache.is_clean(path, &stamp, format_key, Some(lint_key)) {
@@ -407,6 +429,7 @@ fn check_format(
 fn cache_keys<'c>(
     cache: &'c Cache,
     settings: &Settings<'_>,
+    format_keys: &FormatKeys,
     language: Option<Language>,
     path: &Path,
     loaded: &LoadedConfig,
@@ -414,7 +437,7 @@ fn cache_keys<'c>(
 ) -> Option<(&'c Cache, Option<u64>, u64)> {
     let format_key = match (settings.mode, language) {
         (Mode::Check, Some(language)) if language.is_formatted() => {
-            Some(format_key(cache, language, path, settings.store)?)
+            Some(format_keys.get(cache, language, path, settings.store)?)
         }
         _ => None,
     };
@@ -424,10 +447,66 @@ fn cache_keys<'c>(
         .bytes(&loaded.lint_fingerprint().to_le_bytes())
         .bytes(&facts.fs_mode.unwrap_or(u32::MAX).to_le_bytes())
         .bytes(&facts.git_mode.unwrap_or(u32::MAX).to_le_bytes())
-        .bytes(&[u8::from(facts.is_symlink), u8::from(facts.in_repository)])
-        .debug(&facts.symlink_target)
+        .bytes(&[
+            u8::from(facts.is_symlink),
+            u8::from(facts.in_repository),
+            u8::from(facts.symlink_target.is_some()),
+        ])
+        .bytes(facts.symlink_target.as_deref().unwrap_or("").as_bytes())
         .key();
     Some((cache, format_key, lint_key))
+}
+
+/// The format keys of a run, per directory (as spelled) and language: a file's format
+/// settings are its directory's (the `flakefmt.toml` and ruff configuration that apply
+/// there, and the command line), so their fingerprint is computed once per directory,
+/// not once per file (for at most [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories
+/// at a time).
+#[derive(Default)]
+struct FormatKeys {
+    keys: RwLock<FxHashMap<OsString, DirFormatKeys>>,
+    /// How many keys were computed (tests count them).
+    #[cfg(test)]
+    computed: AtomicUsize,
+}
+
+/// The format keys of one directory, per language (`None`: its settings are broken).
+type DirFormatKeys = Vec<(Language, Option<u64>)>;
+
+impl FormatKeys {
+    /// [`format_key`] of `path`, a file of `language`.
+    fn get(
+        &self,
+        cache: &Cache,
+        language: Language,
+        path: &Path,
+        store: &ConfigStore,
+    ) -> Option<u64> {
+        let Some((dir, _)) = split_name(path) else {
+            return format_key(cache, language, path, store);
+        };
+        let dir = dir.as_os_str();
+        let known = self
+            .keys
+            .read()
+            .expect("format key lock")
+            .get(dir)
+            .and_then(|keys| keys.iter().find(|(known, _)| *known == language))
+            .map(|(_, key)| *key);
+        if let Some(key) = known {
+            return key;
+        }
+        let key = format_key(cache, language, path, store);
+        #[cfg(test)]
+        self.computed.fetch_add(1, Ordering::Relaxed);
+        let mut keys = self.keys.write().expect("format key lock");
+        match keys.get_mut(dir) {
+            Some(known) if known.iter().any(|(known, _)| *known == language) => {}
+            Some(known) => known.push((language, key)),
+            None => repo::bounded_insert(&mut keys, dir.to_os_string(), vec![(language, key)]),
+        }
+        key
+    }
 }
 
 /// The text of `path` for showing cached findings: empty for a file of no language (its
@@ -564,6 +643,8 @@ struct Tally {
 struct Collector<'s, 'a> {
     settings: &'s Settings<'a>,
     tally: Mutex<Tally>,
+    /// Files with nothing to report (counted apart: most files of a run).
+    clean: AtomicUsize,
 }
 
 impl<'s, 'a> Collector<'s, 'a> {
@@ -571,6 +652,7 @@ impl<'s, 'a> Collector<'s, 'a> {
         Collector {
             settings,
             tally: Mutex::new(Tally::default()),
+            clean: AtomicUsize::new(0),
         }
     }
 
@@ -582,6 +664,16 @@ impl<'s, 'a> Collector<'s, 'a> {
 
     /// Renders one file's result (any thread, any order) and keeps what it prints.
     fn add(&self, result: FileResult) {
+        if result.errors.is_empty()
+            && result.notes.is_empty()
+            && result.diagnostics.is_empty()
+            && result.formatted.is_none()
+            && result.config_failure.is_none()
+            && result.fixed == 0
+        {
+            self.clean.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let settings = self.settings;
         let display = display_path(&result.path);
         let mut exit = None;
@@ -684,6 +776,7 @@ impl<'s, 'a> Collector<'s, 'a> {
             .tally
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tally.files += self.clean.into_inner();
         tally.kept.sort_by(|a, b| a.path.cmp(&b.path));
         let mut stderr = String::new();
         let mut stdout = String::new();
@@ -873,5 +966,53 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
                 Exit::Clean
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::discover::CliOverrides;
+
+    /// A file's format key is its directory's: computed once per directory and language,
+    /// equal to the key of each file computed alone, and different where another
+    /// `flakefmt.toml` applies.
+    #[test]
+    fn format_keys_are_computed_once_per_directory() {
+        let project = tempfile::tempdir().unwrap();
+        let cache_home = tempfile::tempdir().unwrap();
+        let root = project.path();
+        fs::create_dir_all(root.join("wide")).unwrap();
+        fs::write(
+            root.join("wide/flakefmt.toml"),
+            "[format]\nline-width = 120\n",
+        )
+        .unwrap();
+        let cache = Cache::open(root, cache_home.path()).unwrap();
+        let store = ConfigStore::new(None, CliOverrides::default());
+        let keys = FormatKeys::default();
+        let key = |path: &str, language| keys.get(&cache, language, &root.join(path), &store);
+        let alone = |path: &str, language| format_key(&cache, language, &root.join(path), &store);
+        for name in ["a.nix", "b.nix", "c.nix"] {
+            assert_eq!(key(name, Language::Nix), alone(name, Language::Nix));
+        }
+        assert_eq!(
+            key("d.py", Language::Python),
+            alone("d.py", Language::Python)
+        );
+        assert_eq!(
+            key("e.py", Language::Python),
+            alone("e.py", Language::Python)
+        );
+        assert_eq!(
+            keys.computed.load(Ordering::Relaxed),
+            2,
+            "Nix and Python, once"
+        );
+        let wide = key("wide/a.nix", Language::Nix);
+        assert_eq!(wide, alone("wide/a.nix", Language::Nix));
+        assert!(wide.is_some());
+        assert_ne!(wide, key("a.nix", Language::Nix));
+        assert_eq!(keys.computed.load(Ordering::Relaxed), 3);
     }
 }

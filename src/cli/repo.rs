@@ -3,53 +3,142 @@
 //! `git update-index --chmod`).
 
 use std::collections::HashMap;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use rustc_hash::FxHashMap;
+
 use flakefmt::lint::FileFacts;
+
+use super::walk::{Candidate, split_name};
 
 /// One repository's index.
 #[derive(Debug, Default)]
 pub struct Index {
     /// The work tree's top level (canonical).
     pub top: PathBuf,
-    /// Mode per tracked path (absolute, under `top`).
-    pub modes: HashMap<PathBuf, Tracked>,
+    /// The tracked files per directory (absolute, under `top`), by name: a file is looked
+    /// up through its directory, found once per directory of a run.
+    dirs: FxHashMap<PathBuf, Arc<TrackedDir>>,
 }
+
+/// The tracked files of one directory, by name.
+type TrackedDir = FxHashMap<OsString, Tracked>;
 
 /// A tracked file.
 #[derive(Debug, Default)]
 pub struct Tracked {
     /// Its mode in the index (`0o100644`, `0o100755`, `0o120000`).
     pub mode: u32,
-    /// Whether the run's walk found it (see [`Repositories::mark_walked`]).
+    /// Whether the run's walk found it (see [`Repositories::locate`]).
     pub walked: AtomicBool,
+}
+
+impl Index {
+    /// The entry of the tracked file `path` (absolute, canonical directory), if tracked.
+    pub fn tracked(&self, path: &Path) -> Option<&Tracked> {
+        self.dirs.get(path.parent()?)?.get(path.file_name()?)
+    }
+
+    /// Every tracked file: its absolute path and entry.
+    pub fn files(&self) -> impl Iterator<Item = (PathBuf, &Tracked)> {
+        self.dirs.iter().flat_map(|(dir, files)| {
+            files
+                .iter()
+                .map(move |(name, tracked)| (dir.join(name), tracked))
+        })
+    }
+}
+
+/// Where a file is, for the repository rules: in a git work tree or not, and its mode in
+/// that repository's index when tracked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Place {
+    /// In a git work tree.
+    pub in_repository: bool,
+    /// Its mode in the index, when tracked.
+    pub git_mode: Option<u32>,
+}
+
+/// Inserts into a per-directory memo, emptied first when it holds
+/// [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories: memory does not grow with the
+/// size of the tree (a forgotten directory is found again from its parent or with care).
+pub fn bounded_insert<K: Eq + std::hash::Hash, V>(memo: &mut FxHashMap<K, V>, key: K, value: V) {
+    if memo.len() >= super::discover::MEMO_LIMIT {
+        memo.clear();
+    }
+    if memo.capacity() == 0 {
+        // Grown once, not rehashed on the way to the limit.
+        memo.reserve(super::discover::MEMO_LIMIT);
+    }
+    memo.insert(key, value);
 }
 
 /// The indexes of the repositories a run touches, found and read on demand.
 #[derive(Debug, Default)]
 pub struct Repositories {
-    /// Top level per directory asked about (`None`: not in a repository).
-    tops: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Top level per canonical directory asked about (`None`: not in a repository), for at
+    /// most [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories.
+    tops: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
     indexes: Mutex<HashMap<PathBuf, Arc<Index>>>,
     /// Per directory as spelled in the run's paths: its canonical form and the index of its
     /// repository. Files are looked up through their directory, so a tree of thousands of
-    /// files costs one `canonicalize` per directory, not per file.
-    dirs: RwLock<HashMap<OsString, DirEntry>>,
+    /// files costs one lookup per directory, not per file. At most
+    /// [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories.
+    dirs: RwLock<FxHashMap<OsString, DirEntry>>,
     /// Held while git writes an index: files are fixed in parallel, and concurrent
     /// `git update-index` runs in one repository fail on its `index.lock`.
     index_writes: Mutex<()>,
+    /// How many times the file system was asked about a directory (tests count them).
+    #[cfg(test)]
+    lookups: std::sync::atomic::AtomicUsize,
 }
 
-/// What is known of one directory: its canonical path (`None` when it cannot be resolved)
-/// and the index of the repository holding it.
-type DirEntry = (Option<Arc<PathBuf>>, Option<Arc<Index>>);
+/// What is known of one directory: its canonical path (`None` when it cannot be resolved),
+/// the index of the repository holding it and that index's files in it.
+#[derive(Debug, Clone, Default)]
+struct DirEntry {
+    canonical: Option<Arc<PathBuf>>,
+    index: Option<Arc<Index>>,
+    tracked: Option<Arc<TrackedDir>>,
+}
+
+impl DirEntry {
+    /// Where the file `name` of this directory is; if git tracks it, notes that the run
+    /// found it.
+    fn place(&self, name: Option<&OsStr>) -> Place {
+        let tracked = self
+            .tracked
+            .as_ref()
+            .zip(name)
+            .and_then(|(files, name)| files.get(name));
+        if let Some(tracked) = tracked {
+            tracked.walked.store(true, Ordering::Relaxed);
+        }
+        Place {
+            in_repository: self.index.is_some(),
+            git_mode: tracked.map(|tracked| tracked.mode),
+        }
+    }
+
+    fn new(canonical: Option<PathBuf>, index: Option<Arc<Index>>) -> DirEntry {
+        let tracked = match (&canonical, &index) {
+            (Some(canonical), Some(index)) => index.dirs.get(canonical).cloned(),
+            _ => None,
+        };
+        DirEntry {
+            canonical: canonical.map(Arc::new),
+            index,
+            tracked,
+        }
+    }
+}
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let output = Command::new("git")
@@ -74,6 +163,19 @@ pub fn canonical(path: &Path) -> PathBuf {
 }
 
 impl Repositories {
+    /// Notes one question to the file system about a directory (counted in tests).
+    fn lookup(&self) {
+        #[cfg(test)]
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Whether `dir` is the top level of a git work tree: it holds a `.git` (a directory,
+    /// or a file in linked work trees and submodules).
+    fn has_dot_git(&self, dir: &Path) -> bool {
+        self.lookup();
+        fs::symlink_metadata(dir.join(".git")).is_ok()
+    }
+
     /// The index of the repository holding directory `dir`, if any.
     pub fn index_for_dir(&self, dir: &Path) -> Option<Arc<Index>> {
         let dir = fs::canonicalize(dir).ok()?;
@@ -83,83 +185,140 @@ impl Repositories {
     /// The index of the repository holding the canonical directory `dir`, if any.
     fn index_for_canonical(&self, dir: &Path) -> Option<Arc<Index>> {
         let top = self.top_of(dir)?;
+        Some(self.index_at(top))
+    }
+
+    /// The index of the work tree whose top level is `top` (canonical), read once.
+    fn index_at(&self, top: PathBuf) -> Arc<Index> {
         let mut indexes = self.indexes.lock().expect("repository lock");
         if let Some(index) = indexes.get(&top) {
-            return Some(index.clone());
+            return index.clone();
         }
         let index = Arc::new(read_index(&top));
         indexes.insert(top, index.clone());
-        Some(index)
+        index
     }
 
     /// The work tree holding the canonical directory `dir`: the nearest ancestor with a
-    /// `.git` (a directory, or a file in linked work trees and submodules). Memoised per
-    /// directory and built on the parent's answer: one `stat` per directory of a run.
+    /// `.git`. Memoised per directory and built on the parent's answer: one `stat` per
+    /// directory of a run.
     fn top_of(&self, dir: &Path) -> Option<PathBuf> {
         if let Some(top) = self.tops.lock().expect("repository lock").get(dir) {
             return top.clone();
         }
-        let top = if fs::symlink_metadata(dir.join(".git")).is_ok() {
+        let top = if self.has_dot_git(dir) {
             Some(dir.to_path_buf())
         } else {
             dir.parent().and_then(|parent| self.top_of(parent))
         };
-        self.tops
-            .lock()
-            .expect("repository lock")
-            .insert(dir.to_path_buf(), top.clone());
+        bounded_insert(
+            &mut self.tops.lock().expect("repository lock"),
+            dir.to_path_buf(),
+            top.clone(),
+        );
         top
+    }
+
+    fn known(&self, dir: &Path) -> Option<DirEntry> {
+        self.dirs
+            .read()
+            .expect("repository lock")
+            .get(dir.as_os_str())
+            .cloned()
+    }
+
+    fn remember(&self, dir: &Path, entry: &DirEntry) {
+        bounded_insert(
+            &mut self.dirs.write().expect("repository lock"),
+            dir.as_os_str().to_os_string(),
+            entry.clone(),
+        );
     }
 
     /// The canonical form of the directory `dir` (as spelled in the run's paths), memoised.
     /// A child of a known directory costs one `stat` (to see it is not a link), not a
     /// `canonicalize` of the whole path.
     fn dir_entry(&self, dir: &Path) -> DirEntry {
-        if let Some(known) = self
-            .dirs
-            .read()
-            .expect("repository lock")
-            .get(dir.as_os_str())
-        {
-            return known.clone();
+        if let Some(known) = self.known(dir) {
+            return known;
         }
+        self.lookup();
         let canonical = match (dir.parent(), dir.components().next_back()) {
-            (Some(parent), Some(std::path::Component::Normal(name)))
+            (Some(parent), Some(Component::Normal(name)))
                 if !parent.as_os_str().is_empty()
                     && fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_dir()) =>
             {
-                self.dir_entry(parent).0.map(|parent| parent.join(name))
+                self.dir_entry(parent)
+                    .canonical
+                    .map(|parent| parent.join(name))
             }
             _ => fs::canonicalize(dir).ok(),
         };
         let index = canonical
             .as_ref()
             .and_then(|dir| self.index_for_canonical(dir));
-        let entry = (canonical.map(Arc::new), index);
-        self.dirs
-            .write()
-            .expect("repository lock")
-            .insert(dir.as_os_str().to_os_string(), entry.clone());
+        let entry = DirEntry::new(canonical, index);
+        self.remember(dir, &entry);
         entry
     }
 
-    /// The canonical directory of the file `path` and the index of its repository.
-    fn file_dir(&self, path: &Path) -> DirEntry {
-        match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => self.dir_entry(parent),
-            _ => self.dir_entry(Path::new(".")),
+    /// [`Repositories::dir_entry`] for a directory the walk entered `levels` levels below
+    /// its root. The walk never follows links, so such a directory is a real directory in
+    /// its parent: its canonical form is the parent's and its name, with no `stat` to see
+    /// it is not a link. Only the root (level 0) is resolved with care.
+    fn walked_dir_entry(&self, dir: &Path, levels: usize) -> DirEntry {
+        if levels == 0 {
+            return self.dir_entry(dir);
         }
+        if let Some(known) = self.known(dir) {
+            return known;
+        }
+        let (Some(parent), Some(Component::Normal(name))) =
+            (dir.parent(), dir.components().next_back())
+        else {
+            return self.dir_entry(dir);
+        };
+        let parent_entry = self.walked_dir_entry(parent, levels - 1);
+        let Some(parent_canonical) = &parent_entry.canonical else {
+            return self.dir_entry(dir);
+        };
+        let canonical = parent_canonical.join(name);
+        let index = if self.has_dot_git(dir) {
+            Some(self.index_at(canonical.clone()))
+        } else {
+            parent_entry.index.clone()
+        };
+        let entry = DirEntry::new(Some(canonical), index);
+        self.remember(dir, &entry);
+        entry
     }
 
-    /// Notes that the walk found the file `path`: if git tracks it, it needs no second
-    /// look as a tracked file the walk skipped.
-    pub fn mark_walked(&self, path: &Path) {
-        if let (Some(dir), Some(index)) = self.file_dir(path)
-            && let Some(name) = path.file_name()
-            && let Some(tracked) = index.modes.get(&dir.join(name))
+    /// Where the file `candidate` is (found through its directory, once per directory),
+    /// noting that the run found it: if git tracks it, it needs no second look as a
+    /// tracked file the walk skipped.
+    pub fn locate(&self, candidate: &Candidate) -> Place {
+        let path = &candidate.path;
+        let (dir, name) = match split_name(path) {
+            Some((dir, name)) => (dir, Some(name)),
+            None => (path.parent().unwrap_or(Path::new("")), path.file_name()),
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        // Usually the directory is known: answered under the read lock, nothing cloned.
+        if let Some(place) = self
+            .dirs
+            .read()
+            .expect("repository lock")
+            .get(dir.as_os_str())
+            .map(|entry| entry.place(name))
         {
-            tracked.walked.store(true, Ordering::Relaxed);
+            return place;
         }
+        self.walked_dir_entry(dir, candidate.depth.saturating_sub(1))
+            .place(name)
     }
 
     /// The index of the repository holding `path` (a file or directory).
@@ -181,11 +340,12 @@ fn is_symlink(path: &Path) -> bool {
 fn read_index(top: &Path) -> Index {
     let mut index = Index {
         top: top.to_path_buf(),
-        modes: HashMap::new(),
+        dirs: FxHashMap::default(),
     };
     let Some(out) = git(top, &["ls-files", "-s", "-z"]) else {
         return index;
     };
+    let mut dirs: FxHashMap<PathBuf, TrackedDir> = FxHashMap::default();
     for entry in out.split(|&b| b == 0) {
         // `<mode> <object> <stage>\t<path>`
         let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
@@ -202,26 +362,31 @@ fn read_index(top: &Path) -> Index {
         let Ok(path) = std::str::from_utf8(path) else {
             continue;
         };
-        index.modes.insert(
-            top.join(path),
+        let path = top.join(path);
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            continue;
+        };
+        dirs.entry(dir.to_path_buf()).or_default().insert(
+            name.to_os_string(),
             Tracked {
                 mode,
                 walked: AtomicBool::new(false),
             },
         );
     }
+    index.dirs = dirs
+        .into_iter()
+        .map(|(dir, files)| (dir, Arc::new(files)))
+        .collect();
     index
 }
 
 /// The facts about one file that do not come from its content: its modes on disk (from
 /// `metadata`, the file's own `symlink_metadata`, `None` when it could not be read) and in
-/// the git index, and a link's target. The head is left empty: see [`read_head`]. No file
-/// content is read, so a run can consult its cache with these facts first.
-pub fn facts_without_head(
-    path: &Path,
-    metadata: Option<&fs::Metadata>,
-    repositories: &Repositories,
-) -> FileFacts {
+/// the git index (`place`, from [`Repositories::locate`]), and a link's target. The head is
+/// left empty: see [`read_head`]. No file content is read, so a run can consult its cache
+/// with these facts first.
+pub fn facts_without_head(path: &Path, metadata: Option<&fs::Metadata>, place: Place) -> FileFacts {
     let mut facts = FileFacts::default();
     if let Some(metadata) = metadata {
         facts.fs_mode = Some(metadata.permissions().mode() & 0o7777);
@@ -232,12 +397,8 @@ pub fn facts_without_head(
             .ok()
             .map(|target| target.to_string_lossy().into_owned());
     }
-    if let (Some(dir), Some(index)) = repositories.file_dir(path)
-        && let Some(name) = path.file_name()
-    {
-        facts.in_repository = true;
-        facts.git_mode = index.modes.get(&dir.join(name)).map(|tracked| tracked.mode);
-    }
+    facts.in_repository = place.in_repository;
+    facts.git_mode = place.git_mode;
     facts
 }
 
@@ -274,7 +435,7 @@ pub fn set_executable(
         .map_err(|error| format!("could not change its mode: {error}"))?;
     if let Some(index) = repositories.index_for(path) {
         let absolute = canonical(path);
-        if index.modes.contains_key(&absolute) {
+        if index.tracked(&absolute).is_some() {
             let relative = absolute.strip_prefix(&index.top).unwrap_or(&absolute);
             let flag = if executable {
                 "--chmod=+x"
@@ -298,4 +459,233 @@ pub fn set_executable(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git_init(dir: &Path) -> bool {
+        Command::new("git")
+            .args(["init", "-q"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    fn git_add(dir: &Path, path: &str, executable: bool) {
+        let mode = if executable {
+            "--chmod=+x"
+        } else {
+            "--chmod=-x"
+        };
+        for args in [&["add", path][..], &["update-index", mode, path][..]] {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        }
+    }
+
+    fn file(path: &Path) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "#!/bin/sh\n").unwrap();
+    }
+
+    fn walked(path: PathBuf, depth: usize) -> Candidate {
+        Candidate {
+            path,
+            explicit: false,
+            depth,
+        }
+    }
+
+    fn lookups(repositories: &Repositories) -> usize {
+        repositories.lookups.load(Ordering::Relaxed)
+    }
+
+    /// Below the root of a walk, a directory costs one question to the file system (is
+    /// there a `.git`?), not two: the walk never follows links, so it needs no `stat` to
+    /// see it is not one. A file named on the command line is resolved with care.
+    #[test]
+    fn a_walked_directory_costs_one_lookup() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        file(&root.join("a/b/c/f.nix"));
+        file(&root.join("top.nix"));
+        let repositories = Repositories::default();
+        let place = repositories.locate(&walked(root.join("top.nix"), 1));
+        assert!(!place.in_repository);
+        let before = lookups(&repositories);
+        repositories.locate(&walked(root.join("a/b/c/f.nix"), 4));
+        assert_eq!(
+            lookups(&repositories) - before,
+            3,
+            "a, b and c: one probe each"
+        );
+        // Known directories cost nothing.
+        let before = lookups(&repositories);
+        repositories.locate(&walked(root.join("a/b/c/g.nix"), 4));
+        repositories.locate(&walked(root.join("a/b/h.nix"), 3));
+        assert_eq!(lookups(&repositories), before);
+        // The same directories reached otherwise (not by a walk) are checked for links.
+        let repositories = Repositories::default();
+        repositories.locate(&walked(root.join("top.nix"), 0));
+        let before = lookups(&repositories);
+        repositories.locate(&walked(root.join("a/b/c/f.nix"), 0));
+        assert_eq!(
+            lookups(&repositories) - before,
+            6,
+            "a stat and a probe each"
+        );
+    }
+
+    /// The root of a walk may be reached through a link: its directories are resolved from
+    /// the link's target, so they belong to the target's repository (here none), not to
+    /// the repository holding the link.
+    #[test]
+    fn a_walk_below_a_linked_directory_belongs_to_the_links_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        let outside = dir.path().join("outside");
+        file(&outside.join("sub/deep/tool.sh"));
+        fs::create_dir_all(&repo).unwrap();
+        if !git_init(&repo) {
+            eprintln!("git is not installed: skipping");
+            return;
+        }
+        std::os::unix::fs::symlink(&outside, repo.join("link")).unwrap();
+        let repositories = Repositories::default();
+        // The walk of `repo/link/sub` (a real directory, reached through a link).
+        let place = repositories.locate(&walked(repo.join("link/sub/deep/tool.sh"), 2));
+        assert_eq!(place, Place::default(), "not in `repo`");
+        // And in the repository: a file beside the link.
+        file(&repo.join("x/tool.sh"));
+        git_add(&repo, "x/tool.sh", true);
+        let place = repositories.locate(&walked(repo.join("x/tool.sh"), 2));
+        assert_eq!(
+            place,
+            Place {
+                in_repository: true,
+                git_mode: Some(0o100755)
+            }
+        );
+    }
+
+    /// A repository nested in another (a clone, not a submodule) and a linked work tree
+    /// (whose `.git` is a file) found below the root of a walk hold their own files.
+    #[test]
+    fn nested_repositories_found_by_a_walk_hold_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let outer = dir.path().join("outer");
+        let nested = outer.join("vendor/nested");
+        file(&outer.join("a.sh"));
+        file(&nested.join("lib/b.sh"));
+        if !git_init(&outer) || !git_init(&nested) {
+            eprintln!("git is not installed: skipping");
+            return;
+        }
+        git_add(&outer, "a.sh", false);
+        git_add(&nested, "lib/b.sh", true);
+        let worktree = outer.join("wt");
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(&nested)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                "x",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(&nested)
+            .args(["worktree", "add", "-q"])
+            .arg(&worktree)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(
+            fs::symlink_metadata(worktree.join(".git"))
+                .unwrap()
+                .is_file()
+        );
+        let repositories = Repositories::default();
+        let tracked = |mode| Place {
+            in_repository: true,
+            git_mode: Some(mode),
+        };
+        assert_eq!(
+            repositories.locate(&walked(outer.join("a.sh"), 1)),
+            tracked(0o100644)
+        );
+        assert_eq!(
+            repositories.locate(&walked(nested.join("lib/b.sh"), 4)),
+            tracked(0o100755)
+        );
+        assert_eq!(
+            repositories.locate(&walked(worktree.join("lib/b.sh"), 3)),
+            tracked(0o100755)
+        );
+        // Untracked in the nested repository, even beside a file `outer` tracks.
+        file(&nested.join("a.sh"));
+        assert_eq!(
+            repositories.locate(&walked(nested.join("a.sh"), 3)),
+            Place {
+                in_repository: true,
+                git_mode: None
+            }
+        );
+    }
+
+    /// The memo of directories is bounded: past the limit it starts again, and a forgotten
+    /// directory is found again as well as the first time.
+    #[test]
+    fn the_memo_of_directories_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let count = crate::cli::discover::MEMO_LIMIT + 100;
+        for index in 0..count {
+            file(&root.join(format!("d{index}/f.sh")));
+        }
+        if !git_init(root) {
+            eprintln!("git is not installed: skipping");
+            return;
+        }
+        git_add(root, "d0/f.sh", true);
+        let repositories = Repositories::default();
+        let tracked = Place {
+            in_repository: true,
+            git_mode: Some(0o100755),
+        };
+        assert_eq!(
+            repositories.locate(&walked(root.join("d0/f.sh"), 2)),
+            tracked
+        );
+        for index in 0..count {
+            repositories.locate(&walked(root.join(format!("d{index}/f.sh")), 2));
+            let known = repositories.dirs.read().unwrap().len();
+            assert!(known <= crate::cli::discover::MEMO_LIMIT, "{known}");
+        }
+        assert_eq!(
+            repositories.locate(&walked(root.join("d0/f.sh"), 2)),
+            tracked
+        );
+        assert_eq!(
+            repositories.locate(&walked(root.join("d1/f.sh"), 2)),
+            Place {
+                in_repository: true,
+                git_mode: None
+            }
+        );
+    }
 }

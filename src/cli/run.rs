@@ -327,6 +327,7 @@ mod tests {
         let candidate = Candidate {
             path: path.clone(),
             explicit: true,
+            depth: 0,
         };
         let job = process_file_with(
             &candidate,

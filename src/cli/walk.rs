@@ -4,7 +4,9 @@
 //! other [`NEVER_WALKED`] directories never, symlinks never followed.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
@@ -42,6 +44,26 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (processed even if ignored; reported when unsupported).
     pub explicit: bool,
+    /// For a file a walk found, how deep below the walk's root it is (1: in the root
+    /// itself): the directories between are real directories the walk entered (it never
+    /// follows links). 0 for a file found otherwise (named, or tracked by git).
+    pub depth: usize,
+}
+
+/// The directory (as spelled) and the name of the file `path`, when its last component is
+/// a name: `a/b/c.nix` gives `a/b` and `c.nix`, `c.nix` gives an empty directory. Found from
+/// the bytes, without parsing the path's components (asked several times per file).
+pub fn split_name(path: &Path) -> Option<(&Path, &OsStr)> {
+    let bytes = path.as_os_str().as_bytes();
+    let (dir, name) = match memchr::memrchr(b'/', bytes) {
+        Some(0) => (&bytes[..1], &bytes[1..]),
+        Some(slash) => (&bytes[..slash], &bytes[slash + 1..]),
+        None => (&b""[..], bytes),
+    };
+    if name.is_empty() || name == b"." || name == b".." {
+        return None;
+    }
+    Some((Path::new(OsStr::from_bytes(dir)), OsStr::from_bytes(name)))
 }
 
 /// A path that could not be used.
@@ -126,6 +148,7 @@ pub fn stream(
                     explicit.push(Candidate {
                         path: path.clone(),
                         explicit: true,
+                        depth: 0,
                     });
                 }
             }
@@ -220,6 +243,7 @@ fn walk(
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|kind| kind.is_file()) {
                         let candidate = Candidate {
+                            depth: entry.depth(),
                             path: entry.into_path(),
                             explicit: false,
                         };
@@ -248,5 +272,38 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
             error_path(err)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `split_name` agrees with `Path::parent` and `Path::file_name` wherever the last
+    /// component is a name, and declines elsewhere.
+    #[test]
+    fn split_name_agrees_with_path_parent_and_file_name() {
+        for path in [
+            "a/b/c.nix",
+            "c.nix",
+            "/c.nix",
+            "./c.nix",
+            "../c.nix",
+            "a//b/c.nix",
+            "a/./c.nix",
+            "/x/y/.hidden",
+        ] {
+            let path = Path::new(path);
+            let (dir, name) = split_name(path).unwrap();
+            assert_eq!(Some(name), path.file_name(), "{path:?}");
+            assert_eq!(
+                dir.components().collect::<PathBuf>(),
+                path.parent().unwrap().components().collect::<PathBuf>(),
+                "{path:?}"
+            );
+        }
+        for path in ["a/", "a/..", "a/.", "..", ".", "/", ""] {
+            assert_eq!(split_name(Path::new(path)), None, "{path:?}");
+        }
     }
 }
