@@ -513,26 +513,18 @@ impl Cache {
     /// (used by this run, or by one of the last [`KEEP_GENERATIONS`] runs that wrote the
     /// cache). Errors are returned for the caller to mention; a cache that cannot be
     /// written is never fatal.
-    pub fn save(self) -> io::Result<bool> {
-        let new = self
-            .new
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub fn save(mut self) -> io::Result<bool> {
+        let new = std::mem::take(
+            self.new
+                .get_mut()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
         if let Some(error) = new.error {
             return Err(error);
         }
         let mut writer = match new.writer {
             Some(writer) => writer,
-            None if self.dirty.load(Ordering::Relaxed) => {
-                let dir = self.file.parent().unwrap_or(Path::new("."));
-                store::Writer::create(
-                    dir,
-                    CACHE_FILE_NAME,
-                    self.build,
-                    self.root.as_os_str().as_bytes(),
-                    self.generation,
-                )?
-            }
+            None if self.dirty.load(Ordering::Relaxed) => self.start_new_file()?,
             None => return Ok(false),
         };
         if let Some(old) = &self.old {
