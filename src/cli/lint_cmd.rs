@@ -185,8 +185,8 @@ fn tracked_files_not_walked(
         let Ok(root) = fs::canonicalize(path) else {
             continue;
         };
-        for (tracked, entry) in index.files() {
-            if !tracked.starts_with(&root) || entry.walked.load(Ordering::Relaxed) {
+        for (tracked, entry) in index.not_walked_under(&root) {
+            if entry.walked.load(Ordering::Relaxed) {
                 continue;
             }
             if fs::symlink_metadata(&tracked).is_err()

@@ -26,7 +26,9 @@ pub struct Index {
     pub top: PathBuf,
     /// The tracked files per directory (absolute, under `top`), by name: a file is looked
     /// up through its directory, found once per directory of a run.
-    dirs: FxHashMap<PathBuf, Arc<TrackedDir>>,
+    /// Keyed by the directory's bytes: every path asked about is canonical, so equal
+    /// bytes are the same directory (hashing bytes is cheaper than hashing a `Path`).
+    dirs: FxHashMap<OsString, Arc<TrackedDir>>,
 }
 
 /// The tracked files of one directory, by name.
@@ -44,16 +46,26 @@ pub struct Tracked {
 impl Index {
     /// The entry of the tracked file `path` (absolute, canonical directory), if tracked.
     pub fn tracked(&self, path: &Path) -> Option<&Tracked> {
-        self.dirs.get(path.parent()?)?.get(path.file_name()?)
+        self.dirs
+            .get(path.parent()?.as_os_str())?
+            .get(path.file_name()?)
     }
 
-    /// Every tracked file: its absolute path and entry.
-    pub fn files(&self) -> impl Iterator<Item = (PathBuf, &Tracked)> {
-        self.dirs.iter().flat_map(|(dir, files)| {
-            files
-                .iter()
-                .map(move |(name, tracked)| (dir.join(name), tracked))
-        })
+    /// The tracked files under `root` (canonical) that no run found yet: their absolute
+    /// paths and entries. Directories are compared once, not once per file.
+    pub fn not_walked_under<'i>(
+        &'i self,
+        root: &'i Path,
+    ) -> impl Iterator<Item = (PathBuf, &'i Tracked)> + 'i {
+        self.dirs
+            .iter()
+            .filter(move |(dir, _)| Path::new(dir).starts_with(root))
+            .flat_map(|(dir, files)| {
+                files
+                    .iter()
+                    .filter(|(_, tracked)| !tracked.walked.load(Ordering::Relaxed))
+                    .map(move |(name, tracked)| (Path::new(dir).join(name), tracked))
+            })
     }
 }
 
@@ -130,7 +142,7 @@ impl DirEntry {
 
     fn new(canonical: Option<PathBuf>, index: Option<Arc<Index>>) -> DirEntry {
         let tracked = match (&canonical, &index) {
-            (Some(canonical), Some(index)) => index.dirs.get(canonical).cloned(),
+            (Some(canonical), Some(index)) => index.dirs.get(canonical.as_os_str()).cloned(),
             _ => None,
         };
         DirEntry {
@@ -380,7 +392,7 @@ fn ls_files_entry(entry: &[u8]) -> Option<(&[u8], u32)> {
 fn group_by_dir<'e>(
     top: &Path,
     entries: impl Iterator<Item = (&'e [u8], u32)>,
-) -> FxHashMap<PathBuf, Arc<TrackedDir>> {
+) -> FxHashMap<OsString, Arc<TrackedDir>> {
     let mut by_dir: FxHashMap<&[u8], TrackedDir> = FxHashMap::default();
     for (path, mode) in entries {
         let (dir, name) = match memchr::memrchr(b'/', path) {
@@ -406,7 +418,7 @@ fn group_by_dir<'e>(
             } else {
                 joined(top, OsStr::from_bytes(dir))
             };
-            (dir, Arc::new(files))
+            (dir.into_os_string(), Arc::new(files))
         })
         .collect()
 }
