@@ -12,6 +12,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rustc_hash::FxHashMap;
+
+use super::walk::split_name;
 
 use flakefmt::config::{CONFIG_FILE_NAME, Config};
 use flakefmt::nix::NixFormatOptions;
@@ -144,6 +147,14 @@ fn remember<K: Eq + std::hash::Hash, V>(memo: &mut HashMap<K, V>, key: K, value:
     memo.insert(key, value);
 }
 
+/// [`remember`] for a memo keyed by bytes.
+fn remember_fx<K: Eq + std::hash::Hash, V>(memo: &mut FxHashMap<K, V>, key: K, value: V) {
+    if memo.len() >= MEMO_LIMIT {
+        memo.clear();
+    }
+    memo.insert(key, value);
+}
+
 /// Finds, reads and caches configuration for every file of a run. Shared across threads.
 #[derive(Debug)]
 pub struct ConfigStore {
@@ -152,9 +163,13 @@ pub struct ConfigStore {
     /// The configuration per directory (normalised), at most [`MEMO_LIMIT`] of them.
     flakefmt: Mutex<HashMap<PathBuf, FlakefmtLookup>>,
     /// The answer of [`ConfigStore::flakefmt_config`] per parent directory as spelled in
-    /// the run's paths (no normalising, no locking out other readers: asked per file), at
-    /// most [`MEMO_LIMIT`] of them.
-    by_spelled_dir: RwLock<HashMap<OsString, FlakefmtLookup>>,
+    /// the run's paths (no normalising, no locking out other readers: asked per file), and
+    /// that directory normalised, at most [`MEMO_LIMIT`] of them. A directory below a known
+    /// one is answered from it: its own `flakefmt.toml`, else its parent's answer.
+    by_spelled_dir: RwLock<FxHashMap<OsString, (FlakefmtLookup, PathBuf)>>,
+    /// How many directories were normalised and looked up from the top (tests count them).
+    #[cfg(test)]
+    full_lookups: std::sync::atomic::AtomicUsize,
     /// The ruff configuration per directory, at most [`MEMO_LIMIT`] of them.
     ruff: Mutex<HashMap<PathBuf, RuffLookup>>,
     /// Every configuration file that failed to load, once each (the memos forget).
@@ -179,7 +194,9 @@ impl ConfigStore {
             overrides,
             explicit,
             flakefmt: Mutex::new(HashMap::new()),
-            by_spelled_dir: RwLock::new(HashMap::new()),
+            by_spelled_dir: RwLock::new(FxHashMap::default()),
+            #[cfg(test)]
+            full_lookups: std::sync::atomic::AtomicUsize::new(0),
             ruff: Mutex::new(HashMap::new()),
             failed: Mutex::new(Vec::new()),
         }
@@ -223,29 +240,65 @@ impl ConfigStore {
             return explicit.clone();
         }
         // `dir/name` has the configuration of `dir` (not so for `dir/..`).
-        let spelled = match (path.parent(), path.components().next_back()) {
-            (Some(parent), Some(Component::Normal(_))) => Some(parent.as_os_str()),
-            _ => None,
+        let Some((spelled, _)) = split_name(path) else {
+            let absolute = normalize(path);
+            return self.flakefmt_in(absolute.parent().unwrap_or(&absolute));
         };
-        if let Some(spelled) = spelled
-            && let Some(found) = self
-                .by_spelled_dir
-                .read()
-                .expect("config cache lock")
-                .get(spelled)
+        if let Some((found, _)) = self
+            .by_spelled_dir
+            .read()
+            .expect("config cache lock")
+            .get(spelled.as_os_str())
         {
             return found.clone();
         }
-        let absolute = normalize(path);
-        let found = self.flakefmt_in(absolute.parent().unwrap_or(&absolute));
-        if let Some(spelled) = spelled {
-            remember(
-                &mut self.by_spelled_dir.write().expect("config cache lock"),
-                spelled.to_os_string(),
-                found.clone(),
-            );
+        self.spelled_dir(spelled).0
+    }
+
+    /// The configuration of the directory spelled `dir` (empty: the current directory)
+    /// and `dir` normalised, memoised. A directory spelled `parent/name` is `parent`
+    /// normalised and `name`: it has its own `flakefmt.toml` or its parent's configuration,
+    /// found the same way (so a walk, which asks about a directory before what is in it,
+    /// normalises nothing and looks for one `flakefmt.toml` per directory).
+    fn spelled_dir(&self, dir: &Path) -> (FlakefmtLookup, PathBuf) {
+        if let Some(known) = self
+            .by_spelled_dir
+            .read()
+            .expect("config cache lock")
+            .get(dir.as_os_str())
+        {
+            return known.clone();
         }
-        found
+        let (found, normal) = match split_name(dir) {
+            Some((parent, name)) if !parent.as_os_str().is_empty() => {
+                let (parent_found, parent_normal) = self.spelled_dir(parent);
+                let normal = parent_normal.join(name);
+                let found = if normal.join(CONFIG_FILE_NAME).is_file() {
+                    // Loaded once however its directory is spelled.
+                    self.flakefmt_in(&normal)
+                } else {
+                    parent_found
+                };
+                (found, normal)
+            }
+            _ => {
+                #[cfg(test)]
+                self.full_lookups
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let normal = normalize(if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                });
+                (self.flakefmt_in(&normal), normal)
+            }
+        };
+        remember_fx(
+            &mut self.by_spelled_dir.write().expect("config cache lock"),
+            dir.as_os_str().to_os_string(),
+            (found.clone(), normal.clone()),
+        );
+        (found, normal)
     }
 
     fn flakefmt_in(&self, dir: &Path) -> FlakefmtLookup {
@@ -520,5 +573,58 @@ mod tests {
         // Asked again after being forgotten: reported once.
         assert!(store.flakefmt_config(&broken.join("b.nix")).is_err());
         assert_eq!(store.failures().len(), 1);
+    }
+
+    /// A directory below one already known is answered from it: the walk, which asks
+    /// about a directory before what is in it, normalises one path per root, not one per
+    /// directory; the answers are those of a lookup from the top.
+    #[test]
+    fn a_directory_below_a_known_one_is_answered_from_it() {
+        let root = tempfile::tempdir().unwrap();
+        let top = root.path();
+        std::fs::create_dir_all(top.join("a/b/c/d")).unwrap();
+        std::fs::create_dir_all(top.join("a/x")).unwrap();
+        std::fs::write(
+            top.join("a/b/flakefmt.toml"),
+            "[format]\nindent-width = 4\n",
+        )
+        .unwrap();
+        let store = ConfigStore::new(None, CliOverrides::default());
+        let fresh = || ConfigStore::new(None, CliOverrides::default());
+        for path in [
+            "a",
+            "a/b",
+            "a/b/c",
+            "a/b/c/d",
+            "a/x",
+            "a/b/c/d/e.nix",
+            "a/x/y.nix",
+        ] {
+            let path = top.join(path);
+            let ours = store.nix_options(&path.join("f.nix")).unwrap();
+            assert_eq!(
+                ours,
+                fresh().nix_options(&path.join("f.nix")).unwrap(),
+                "{path:?}"
+            );
+        }
+        assert_eq!(
+            store.nix_options(&top.join("a/b/c/f.nix")).unwrap().indent,
+            4
+        );
+        assert_eq!(store.nix_options(&top.join("a/x/f.nix")).unwrap().indent, 2);
+        let full = store
+            .full_lookups
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(full, 1, "the root's parents are found from the top once");
+        // `..` is not a name: normalised and looked up from the top (lexically).
+        let up = top.join("a/b/c/../x.nix");
+        assert_eq!(store.nix_options(&up).unwrap().indent, 4);
+        assert_eq!(
+            store
+                .full_lookups
+                .load(std::sync::atomic::Ordering::Relaxed),
+            full + 1
+        );
     }
 }
