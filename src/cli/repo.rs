@@ -31,8 +31,75 @@ pub struct Index {
     dirs: FxHashMap<OsString, Arc<TrackedDir>>,
 }
 
-/// The tracked files of one directory, by name.
-type TrackedDir = FxHashMap<OsString, Tracked>;
+/// The tracked files of one directory: their names (one buffer) and entries, sorted by
+/// name (an index lists a directory's files in that order), found by binary search.
+#[derive(Debug, Default)]
+struct TrackedDir {
+    names: Vec<u8>,
+    files: Vec<(usize, usize, Tracked)>,
+}
+
+impl TrackedDir {
+    fn name(&self, file: &(usize, usize, Tracked)) -> &[u8] {
+        &self.names[file.0..file.1]
+    }
+
+    /// Adds a file; a later entry of the same name (a higher merge stage) replaces it.
+    fn push(&mut self, name: &[u8], mode: u32) {
+        if let Some(last) = self.files.last_mut()
+            && &self.names[last.0..last.1] == name
+        {
+            last.2.mode = mode;
+            return;
+        }
+        let start = self.names.len();
+        self.names.extend_from_slice(name);
+        self.files.push((
+            start,
+            self.names.len(),
+            Tracked {
+                mode,
+                walked: AtomicBool::new(false),
+            },
+        ));
+    }
+
+    /// Sorts the files by name if the index did not (the last of equal names kept).
+    fn sort(&mut self) {
+        let names = &self.names;
+        if self
+            .files
+            .windows(2)
+            .all(|pair| names[pair[0].0..pair[0].1] < names[pair[1].0..pair[1].1])
+        {
+            return;
+        }
+        // Stable: equal names keep their order, and the last of them is the one kept.
+        self.files
+            .sort_by(|a, b| names[a.0..a.1].cmp(&names[b.0..b.1]));
+        let mut kept: Vec<(usize, usize, Tracked)> = Vec::with_capacity(self.files.len());
+        for file in self.files.drain(..) {
+            match kept.last_mut() {
+                Some(last) if names[last.0..last.1] == names[file.0..file.1] => *last = file,
+                _ => kept.push(file),
+            }
+        }
+        self.files = kept;
+    }
+
+    fn get(&self, name: &[u8]) -> Option<&Tracked> {
+        self.files
+            .binary_search_by(|file| self.name(file).cmp(name))
+            .ok()
+            .map(|found| &self.files[found].2)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&OsStr, &Tracked)> {
+        self.files
+            .iter()
+            .map(|file| (OsStr::from_bytes(self.name(file)), &file.2))
+    }
+}
 
 /// A tracked file.
 #[derive(Debug, Default)]
@@ -48,7 +115,7 @@ impl Index {
     pub fn tracked(&self, path: &Path) -> Option<&Tracked> {
         self.dirs
             .get(path.parent()?.as_os_str())?
-            .get(path.file_name()?)
+            .get(path.file_name()?.as_bytes())
     }
 
     /// The tracked files under `root` (canonical) that no run found yet: their absolute
@@ -59,7 +126,7 @@ impl Index {
     ) -> impl Iterator<Item = (PathBuf, &'i Tracked)> + 'i {
         self.dirs
             .iter()
-            .filter(move |(dir, _)| Path::new(dir).starts_with(root))
+            .filter(move |(dir, _)| is_under(dir.as_bytes(), root.as_os_str().as_bytes()))
             .flat_map(|(dir, files)| {
                 files
                     .iter()
@@ -130,7 +197,7 @@ impl DirEntry {
             .tracked
             .as_ref()
             .zip(name)
-            .and_then(|(files, name)| files.get(name));
+            .and_then(|(files, name)| files.get(name.as_bytes()));
         if let Some(tracked) = tracked {
             tracked.walked.store(true, Ordering::Relaxed);
         }
@@ -346,6 +413,14 @@ impl Repositories {
     }
 }
 
+/// Whether the directory `dir` is `root` or below it (both canonical, as bytes).
+fn is_under(dir: &[u8], root: &[u8]) -> bool {
+    match dir.strip_prefix(root) {
+        Some(rest) => rest.is_empty() || rest[0] == b'/' || root.ends_with(b"/"),
+        None => false,
+    }
+}
+
 /// `dir.join(name)` in one allocation (`join` allocates for `dir`, then grows).
 fn joined(dir: &Path, name: &OsStr) -> PathBuf {
     let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
@@ -394,6 +469,8 @@ fn group_by_dir<'e>(
     entries: impl Iterator<Item = (&'e [u8], u32)>,
 ) -> FxHashMap<OsString, Arc<TrackedDir>> {
     let mut by_dir: FxHashMap<&[u8], TrackedDir> = FxHashMap::default();
+    // Entries of one directory mostly come together: the last one is kept at hand.
+    let mut current: Option<(&[u8], TrackedDir)> = None;
     for (path, mode) in entries {
         let (dir, name) = match memchr::memrchr(b'/', path) {
             Some(slash) => (&path[..slash], &path[slash + 1..]),
@@ -402,17 +479,25 @@ fn group_by_dir<'e>(
         if name.is_empty() {
             continue;
         }
-        by_dir.entry(dir).or_default().insert(
-            OsStr::from_bytes(name).to_os_string(),
-            Tracked {
-                mode,
-                walked: AtomicBool::new(false),
-            },
-        );
+        match &mut current {
+            Some((known, files)) if *known == dir => files.push(name, mode),
+            _ => {
+                if let Some((known, files)) = current.take() {
+                    by_dir.insert(known, files);
+                }
+                let mut files = by_dir.remove(dir).unwrap_or_default();
+                files.push(name, mode);
+                current = Some((dir, files));
+            }
+        }
+    }
+    if let Some((known, files)) = current {
+        by_dir.insert(known, files);
     }
     by_dir
         .into_iter()
-        .map(|(dir, files)| {
+        .map(|(dir, mut files)| {
+            files.sort();
             let dir = if dir.is_empty() {
                 top.to_path_buf()
             } else {
@@ -729,5 +814,52 @@ mod tests {
                 git_mode: None
             }
         );
+    }
+
+    /// An index's entries grouped by directory: found by name however they came (in
+    /// index order, or not), the last of a name's merge stages kept; directories below a
+    /// root found by their bytes.
+    #[test]
+    fn tracked_files_are_grouped_by_directory() {
+        let top = Path::new("/top");
+        let entries: Vec<(&[u8], u32)> = vec![
+            (b"a/x.nix", 0o100644),
+            (b"a/b/y.nix", 0o100644),
+            (b"a/z.sh", 0o100644),
+            (b"a/z.sh", 0o100755),
+            (b"c.nix", 0o100644),
+            (b"a/m.nix", 0o120000),
+            (b"a/x.nix", 0o100755),
+        ];
+        let dirs = group_by_dir(top, entries.into_iter());
+        let index = Index {
+            top: top.to_path_buf(),
+            dirs,
+        };
+        let mode = |path: &str| index.tracked(Path::new(path)).map(|tracked| tracked.mode);
+        assert_eq!(mode("/top/a/x.nix"), Some(0o100755));
+        assert_eq!(mode("/top/a/z.sh"), Some(0o100755));
+        assert_eq!(mode("/top/a/m.nix"), Some(0o120000));
+        assert_eq!(mode("/top/a/b/y.nix"), Some(0o100644));
+        assert_eq!(mode("/top/c.nix"), Some(0o100644));
+        assert_eq!(mode("/top/a/y.nix"), None);
+        assert_eq!(mode("/top/b/y.nix"), None);
+        let mut under: Vec<PathBuf> = index
+            .not_walked_under(Path::new("/top/a"))
+            .map(|(path, _)| path)
+            .collect();
+        under.sort();
+        assert_eq!(
+            under,
+            [
+                "/top/a/b/y.nix",
+                "/top/a/m.nix",
+                "/top/a/x.nix",
+                "/top/a/z.sh"
+            ]
+            .map(PathBuf::from)
+        );
+        assert_eq!(index.not_walked_under(Path::new("/to")).count(), 0);
+        assert_eq!(index.not_walked_under(Path::new("/")).count(), 5);
     }
 }
