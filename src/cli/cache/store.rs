@@ -289,17 +289,22 @@ impl Table {
         if !fits {
             return Err("truncated".into());
         }
-        let mut table = vec![0u8; (1usize << slot_bits) * SLOT];
-        file.read_exact_at(&mut table, table_offset)
-            .map_err(unreadable)?;
-        let slots = table
-            .chunks_exact(SLOT)
-            .map(|slot| {
+        // Read through a small buffer: the table is held once, as slots.
+        let slot_count = 1usize << slot_bits;
+        let mut slots = Vec::with_capacity(slot_count);
+        let mut chunk = vec![0u8; SLOT * 8192];
+        let mut at = table_offset;
+        while slots.len() < slot_count {
+            let want = ((slot_count - slots.len()) * SLOT).min(chunk.len());
+            file.read_exact_at(&mut chunk[..want], at)
+                .map_err(unreadable)?;
+            at += want as u64;
+            slots.extend(chunk[..want].chunks_exact(SLOT).map(|slot| {
                 let check = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]);
                 let offset8 = u32::from_le_bytes([slot[4], slot[5], slot[6], slot[7]]);
                 (u64::from(check) << 32) | u64::from(offset8)
-            })
-            .collect();
+            }));
+        }
         Ok(Some(Table {
             file,
             header,
@@ -656,7 +661,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("files.bin");
         let mut writer = Writer::create(dir.path(), "files.bin", 9, b"/root", 4).unwrap();
-        let names: Vec<String> = (0..500).map(|i| format!("d{}/f{i}.nix", i % 7)).collect();
+        let names: Vec<String> = (0..5000).map(|i| format!("d{}/f{i}.nix", i % 7)).collect();
         for (i, name) in names.iter().enumerate() {
             let findings = if i % 50 == 0 {
                 vec![b'x'; 400]
@@ -667,7 +672,9 @@ mod tests {
         }
         writer.finish(&file).unwrap();
         let table = Table::open(&file, 9, b"/root").unwrap().unwrap();
-        assert_eq!((table.count(), table.generation()), (500, 4));
+        assert_eq!((table.count(), table.generation()), (5000, 4));
+        // More slots than one read of the table holds.
+        assert!(table.slot_count() > 8192);
         let mut damaged = false;
         let mut slots = std::collections::HashSet::new();
         for (i, name) in names.iter().enumerate() {
@@ -693,7 +700,7 @@ mod tests {
         );
         assert!(!damaged);
         let streamed: Vec<_> = table.records().collect();
-        assert_eq!(streamed.len(), 500);
+        assert_eq!(streamed.len(), 5000);
         for (i, (at, record)) in streamed.iter().enumerate() {
             assert_eq!(record.path, names[i].as_bytes());
             let found = table.get(&record.path, path_hash(&record.path), &mut damaged);
