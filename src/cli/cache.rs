@@ -254,6 +254,34 @@ pub struct Learned {
     pub findings: Vec<u8>,
 }
 
+/// The key of the absolute `path`: its bytes after `root/` when it lies inside `root`, else
+/// all of them. A path spelled plainly (no `.` component, no doubled `/`) is cut by its
+/// bytes; any other is left to `Path::strip_prefix`, which compares components (the same
+/// file spelled `root/./a.nix` has the key `a.nix` too).
+fn relative_key<'p>(path: &'p Path, root: &Path) -> &'p [u8] {
+    let bytes = path.as_os_str().as_bytes();
+    let root_bytes = root.as_os_str().as_bytes();
+    if let Some(rest) = bytes
+        .strip_prefix(root_bytes)
+        .and_then(|rest| rest.strip_prefix(b"/"))
+    {
+        let plain = !rest.is_empty()
+            && !rest.starts_with(b"./")
+            && !rest.starts_with(b"/")
+            && rest != b"."
+            && !rest.ends_with(b"/.")
+            && !rest.windows(3).any(|w| w == b"/./")
+            && !rest.windows(2).any(|w| w == b"//");
+        if plain && !root_bytes.ends_with(b"/") {
+            return rest;
+        }
+    }
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .as_os_str()
+        .as_bytes()
+}
+
 /// The cache of one run. Lookups read the cache file in place and take no lock; recording
 /// takes a short lock to append to the new file.
 #[derive(Debug)]
@@ -368,8 +396,7 @@ impl Cache {
             let absolute = super::discover::absolute(path);
             return std::borrow::Cow::Owned(self.key_of(&absolute).into_owned());
         }
-        let key = path.strip_prefix(&self.root).unwrap_or(path);
-        std::borrow::Cow::Borrowed(key.as_os_str().as_bytes())
+        std::borrow::Cow::Borrowed(relative_key(path, &self.root))
     }
 
     /// The old entry of `key`, if the old file holds an intact one.
@@ -876,6 +903,40 @@ mod tests {
         cache.record(&file, &stamp(&file), CLEAN);
         assert!(cache.save().is_err());
         assert_eq!(fs::read_to_string(&dir).unwrap(), "in the way");
+    }
+
+    #[test]
+    fn keys_cut_by_bytes_are_the_keys_cut_by_components() {
+        let cases = [
+            ("/r/a.nix", "/r"),
+            ("/r/sub/a.nix", "/r"),
+            ("/r/./a.nix", "/r"),
+            ("/r//a.nix", "/r"),
+            ("/r/sub/./a.nix", "/r"),
+            ("/r/sub//a.nix", "/r"),
+            ("/r/../a.nix", "/r"),
+            ("/r/a.nix/.", "/r"),
+            ("/r", "/r"),
+            ("/r/", "/r"),
+            ("/rx/a.nix", "/r"),
+            ("/elsewhere/a.nix", "/r"),
+            ("/a.nix", "/"),
+            ("/r/.hidden/a.nix", "/r"),
+            ("/r/..a/b.nix", "/r"),
+        ];
+        for (path, root) in cases {
+            let (path, root) = (Path::new(path), Path::new(root));
+            let by_components = path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .as_os_str()
+                .as_bytes();
+            assert_eq!(
+                relative_key(path, root),
+                by_components,
+                "{path:?} in {root:?}"
+            );
+        }
     }
 
     #[test]

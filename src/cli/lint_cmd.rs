@@ -6,14 +6,11 @@
 //! finding (formatting or lint, info aside); 2 on errors (syntax, IO, configuration).
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-
-use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex};
 
 use flakefmt::Language;
 use flakefmt::diagnostic::{Applicability, Diagnostic, SYNTAX_ERROR, Severity};
@@ -29,8 +26,8 @@ use super::discover::{ConfigFailure, ConfigStore, LoadedConfig};
 use super::output::{self, Style, display_path};
 use super::repo::{self, Repositories};
 use super::report::Exit;
-use super::run::{FormatFailure, decode, format_key, format_text};
-use super::walk::{Candidate, split_name};
+use super::run::{FormatFailure, FormatKeys, decode, format_text};
+use super::walk::Candidate;
 use super::{findings, guard, pipeline, write};
 
 /// What the command does.
@@ -455,58 +452,6 @@ fn cache_keys<'c>(
         .bytes(facts.symlink_target.as_deref().unwrap_or("").as_bytes())
         .key();
     Some((cache, format_key, lint_key))
-}
-
-/// The format keys of a run, per directory (as spelled) and language: a file's format
-/// settings are its directory's (the `flakefmt.toml` and ruff configuration that apply
-/// there, and the command line), so their fingerprint is computed once per directory,
-/// not once per file (for at most [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories
-/// at a time).
-#[derive(Default)]
-struct FormatKeys {
-    keys: RwLock<FxHashMap<OsString, DirFormatKeys>>,
-    /// How many keys were computed (tests count them).
-    #[cfg(test)]
-    computed: AtomicUsize,
-}
-
-/// The format keys of one directory, per language (`None`: its settings are broken).
-type DirFormatKeys = Vec<(Language, Option<u64>)>;
-
-impl FormatKeys {
-    /// [`format_key`] of `path`, a file of `language`.
-    fn get(
-        &self,
-        cache: &Cache,
-        language: Language,
-        path: &Path,
-        store: &ConfigStore,
-    ) -> Option<u64> {
-        let Some((dir, _)) = split_name(path) else {
-            return format_key(cache, language, path, store);
-        };
-        let dir = dir.as_os_str();
-        let known = self
-            .keys
-            .read()
-            .expect("format key lock")
-            .get(dir)
-            .and_then(|keys| keys.iter().find(|(known, _)| *known == language))
-            .map(|(_, key)| *key);
-        if let Some(key) = known {
-            return key;
-        }
-        let key = format_key(cache, language, path, store);
-        #[cfg(test)]
-        self.computed.fetch_add(1, Ordering::Relaxed);
-        let mut keys = self.keys.write().expect("format key lock");
-        match keys.get_mut(dir) {
-            Some(known) if known.iter().any(|(known, _)| *known == language) => {}
-            Some(known) => known.push((language, key)),
-            None => repo::bounded_insert(&mut keys, dir.to_os_string(), vec![(language, key)]),
-        }
-        key
-    }
 }
 
 /// The text of `path` for showing cached findings: empty for a file of no language (its
@@ -973,6 +918,7 @@ pub fn run_stdin(path: &Path, settings: &Settings<'_>) -> Exit {
 mod tests {
     use super::*;
     use crate::cli::discover::CliOverrides;
+    use crate::cli::run::format_key;
 
     /// A file's format key is its directory's: computed once per directory and language,
     /// equal to the key of each file computed alone, and different where another

@@ -112,13 +112,15 @@ fn run_cli(cli: Cli) -> Exit {
     let cache = (!global.no_cache)
         .then(|| cache::open_for_run(&paths))
         .flatten();
+    let format_keys = run::FormatKeys::default();
     let walked = pipeline::run(
         &paths,
         &store,
         global.force_exclude,
         threads,
         &|candidate| {
-            reporter.job(&run::process_file(&candidate, &store, task, cache.as_ref()));
+            let cache = cache.as_ref().map(|cache| (cache, &format_keys));
+            reporter.job(&run::process_file(&candidate, &store, task, cache));
         },
     );
     match walked {

@@ -122,6 +122,17 @@ impl Reporter {
 
     /// Renders one file's job (any thread, any order) and keeps it if it prints anything.
     pub fn job(&self, job: &FileJob) {
+        // The common case of a run over a clean tree: nothing to render or keep.
+        let silent = matches!(job.outcome, Outcome::Unchanged)
+            && !self.verbosity.verbose
+            && job.diagnostics.is_empty()
+            && job.errors.is_empty()
+            && job.warnings.is_empty()
+            && job.config_failure.is_none();
+        if silent {
+            self.tally().counts.unchanged += 1;
+            return;
+        }
         let rendered = self.render(job);
         let mut tally = self.tally();
         tally.counts.changed += rendered.counts.changed;

@@ -185,15 +185,70 @@ pub fn format_key(
     }
 }
 
+/// The format keys of a run, per directory (as spelled) and language: a file's format
+/// settings are its directory's (the `flakefmt.toml` and ruff configuration that apply
+/// there, and the command line), so their fingerprint is computed once per directory,
+/// not once per file (for at most [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories
+/// at a time).
+#[derive(Debug, Default)]
+pub struct FormatKeys {
+    keys: std::sync::RwLock<rustc_hash::FxHashMap<std::ffi::OsString, DirFormatKeys>>,
+    /// How many keys were computed (tests count them).
+    #[cfg(test)]
+    pub computed: std::sync::atomic::AtomicUsize,
+}
+
+/// The format keys of one directory, per language (`None`: its settings are broken).
+type DirFormatKeys = Vec<(Language, Option<u64>)>;
+
+impl FormatKeys {
+    /// [`format_key`] of `path`, a file of `language`.
+    pub fn get(
+        &self,
+        cache: &Cache,
+        language: Language,
+        path: &Path,
+        store: &ConfigStore,
+    ) -> Option<u64> {
+        let Some((dir, _)) = super::walk::split_name(path) else {
+            return format_key(cache, language, path, store);
+        };
+        let dir = dir.as_os_str();
+        let known = self
+            .keys
+            .read()
+            .expect("format key lock")
+            .get(dir)
+            .and_then(|keys| keys.iter().find(|(known, _)| *known == language))
+            .map(|(_, key)| *key);
+        if let Some(key) = known {
+            return key;
+        }
+        let key = format_key(cache, language, path, store);
+        #[cfg(test)]
+        self.computed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut keys = self.keys.write().expect("format key lock");
+        match keys.get_mut(dir) {
+            Some(known) if known.iter().any(|(known, _)| *known == language) => {}
+            Some(known) => known.push((language, key)),
+            None => {
+                super::repo::bounded_insert(&mut keys, dir.to_os_string(), vec![(language, key)])
+            }
+        }
+        key
+    }
+}
+
 /// Processes one file.
 pub fn process_file(
     candidate: &Candidate,
     store: &ConfigStore,
     task: Task,
-    cache: Option<&Cache>,
+    cache: Option<(&Cache, &FormatKeys)>,
 ) -> FileJob {
     let key = |language, path: &Path| {
-        cache.and_then(|cache| Some((cache, format_key(cache, language, path, store)?)))
+        cache.and_then(|(cache, keys)| Some((cache, keys.get(cache, language, path, store)?)))
     };
     process_file_with(candidate, task, key, |language, source, path| {
         format_text(language, source, path, store)
