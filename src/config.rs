@@ -21,7 +21,9 @@ pub struct Config {
     pub format: FormatConfig,
     /// `[python]`: overrides for the Python formatter, over the ruff configuration.
     pub python: PythonConfig,
-    /// `[lint]`: the lint engine.
+    /// `[lint]`: the lint engine (`[lints]`, as the lint specification spells it, is
+    /// accepted too).
+    #[serde(alias = "lints")]
     pub lint: LintConfig,
 }
 
@@ -196,6 +198,34 @@ mod tests {
         assert_eq!(config.format, FormatConfig::default());
         assert_eq!(config.format.line_width, 100);
         assert_eq!(config.format.indent_width, 2);
+    }
+
+    /// The lint specification's spellings (`[lints]`, snake_case keys) mean the same as
+    /// ours (`[lint]`, kebab-case keys).
+    #[test]
+    fn the_specification_spellings_are_accepted() {
+        let ours = Config::from_toml(
+            "[lint.build_flags]\nmax-jobs = 8\ntier-b = \"off\"\nenforce-values = true\n\
+             accept-nix-config-env = true\n\
+             [[lint.guarded_option_access]]\noption-root = \"services.a\"\nguard = \"on\"\n\
+             paths = [\"x\"]\n",
+        )
+        .unwrap();
+        let spec = Config::from_toml(
+            "[lints.build_flags]\nmax_jobs = 8\ntier_b = \"off\"\nenforce_values = true\n\
+             accept_nix_config_env = true\n\
+             [[lints.guarded_option_access]]\noption_root = \"services.a\"\nguard = \"on\"\n\
+             paths = [\"x\"]\n",
+        )
+        .unwrap();
+        assert_eq!(format!("{:?}", ours.lint), format!("{:?}", spec.lint));
+        assert_ne!(
+            format!("{:?}", ours.lint),
+            format!("{:?}", Config::default().lint)
+        );
+        // Both spellings of one key at once are an error, not a silent choice.
+        assert!(Config::from_toml("[lint.build_flags]\nmax-jobs = 8\nmax_jobs = 2\n").is_err());
+        assert!(Config::from_toml("[lint]\nignore = []\n[lints]\nignore = []\n").is_err());
     }
 
     #[test]

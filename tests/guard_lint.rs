@@ -69,10 +69,16 @@ severity = "warning"
 #[test]
 fn unknown_keys_in_pairs_are_errors() {
     let error = Config::from_toml(
+        "[[lint.guarded_option_access]]\noption-root = \"a\"\nguard = \"b\"\noption-path = \"c\"\n",
+    )
+    .unwrap_err();
+    assert!(error.message.contains("option-path"), "{}", error.message);
+    // The specification's spelling is the same key: giving both is an error.
+    let error = Config::from_toml(
         "[[lint.guarded_option_access]]\noption-root = \"a\"\nguard = \"b\"\noption_root = \"c\"\n",
     )
     .unwrap_err();
-    assert!(error.message.contains("option_root"), "{}", error.message);
+    assert!(error.message.contains("duplicate"), "{}", error.message);
     let error = Config::from_toml("[[lint.guarded_option_access]]\nguard = \"b\"\n").unwrap_err();
     assert!(error.message.contains("option-root"), "{}", error.message);
 }
@@ -144,13 +150,25 @@ fn cli_reads_configured_pairs_from_flakefmt_toml() {
     );
     std::fs::write(
         dir.path().join("flakefmt.toml"),
-        "[[lint.guarded_option_access]]\noption_root = \"services.sky\"\nguard = \"enableCluster\"\n",
+        "[[lint.guarded_option_access]]\nroot = \"services.sky\"\nguard = \"enableCluster\"\n",
     )
     .unwrap();
     let output = run();
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("option_root"),
+        String::from_utf8_lossy(&output.stderr).contains("unknown field `root`"),
+        "{output:?}"
+    );
+    // The lint specification's spelling (`[[lints...]]`, `option_root`) works as ours.
+    std::fs::write(
+        dir.path().join("flakefmt.toml"),
+        "[[lints.guarded_option_access]]\noption_root = \"services.sky\"\nguard = \"enableCluster\"\npaths = [\"cluster\"]\n",
+    )
+    .unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("error[guarded_option_access]"),
         "{output:?}"
     );
 }

@@ -51,7 +51,9 @@ pub const UNRESOLVABLE_WITH_SEVERITY: Severity = Severity::Info;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GuardPairConfig {
-    /// The option group, as a path below `config` (`services.skypilot`).
+    /// The option group, as a path below `config` (`services.skypilot`). `option_root`, the
+    /// lint specification's spelling, is accepted too.
+    #[serde(alias = "option_root")]
     pub option_root: String,
     /// The boolean option, relative to the root, that must be true (`enableCluster`).
     pub guard: String,

@@ -35,13 +35,17 @@ pub struct BuildFlagsOptions {
     /// The required `--cores` value (default 4).
     pub cores: u32,
     /// The required `--max-jobs` value (default 4).
+    #[serde(alias = "max_jobs")]
     pub max_jobs: u32,
     /// How tier B commands are reported: `"warning"` (default), `"error"` or `"off"`.
+    #[serde(alias = "tier_b")]
     pub tier_b: TierLevel,
     /// Whether `build_flags_value` rewrites a wrong value (default false: report only).
+    #[serde(alias = "enforce_values")]
     pub enforce_values: bool,
     /// Whether a `NIX_CONFIG` set in the same script with both settings at the required
     /// values satisfies the rule (default false).
+    #[serde(alias = "accept_nix_config_env")]
     pub accept_nix_config_env: bool,
 }
 
