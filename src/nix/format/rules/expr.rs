@@ -216,9 +216,42 @@ pub fn pretty_expr(b: &mut DocBuilder, expr: &Expr) {
                 super::term::pretty_selector(b, selector);
             }
         }
+        Expr::Negation(op, inner) if starts_with_path_glued_to_minus(inner) => {
+            // nixfmt prints `-` and its operand together; before a path that would make
+            // `-/s`, `-./s` or `-a/b`: one path token, another program. A space keeps the
+            // negation (the only place flakefmt departs from nixfmt's text).
+            pretty_leaf(b, op);
+            b.hardspace();
+            pretty_expr(b, inner);
+        }
         Expr::Negation(op, inner) | Expr::Inversion(op, inner) => {
             pretty_leaf(b, op);
             pretty_expr(b, inner);
         }
+    }
+}
+
+/// Whether `expr` starts with a path (with no comment before it) that a `-` printed right
+/// before it would join: a path's characters include `-`, so `-` followed by `/s`, `./s`
+/// or `a/b` is lexed as one path. `~/…` cannot absorb the `-`.
+fn starts_with_path_glued_to_minus(expr: &Expr) -> bool {
+    let term = match expr {
+        Expr::Term(term) => term,
+        Expr::Application(function, _) => return starts_with_path_glued_to_minus(function),
+        Expr::Operation(left, ..) | Expr::MemberCheck(left, ..) => {
+            return starts_with_path_glued_to_minus(left);
+        }
+        _ => return false,
+    };
+    let mut term = term;
+    while let Term::Selection(inner, ..) = term {
+        term = inner;
+    }
+    match term {
+        Term::Path(path) => {
+            path.pre.is_empty()
+                && !matches!(path.value.first(), Some(StringPart::Text(text)) if text.starts_with('~'))
+        }
+        _ => false,
     }
 }
