@@ -118,7 +118,11 @@ pub fn check_nix_diff(data: &[u8]) -> Result<(), String> {
 /// - an operand of `?` on a line of its own (`x\n? attr`, seen at narrow widths):
 ///   nixfmt_rs indents it one level deeper; nixfmt's `pretty (MemberCheck ..)` is
 ///   `pretty expr <> softline <> "?" ..`, with no nesting. The outputs then differ only in
-///   the leading spaces of lines that start with `? `.
+///   the leading spaces of lines that start with `? `. nixfmt_rs also breaks before a `?`
+///   that nixfmt keeps on the line: after a multi-line operand (`{\n} ? m`) nixfmt's
+///   `softline`, in a group that did not fit, is still only taken when the rest of the line
+///   does not fit; nixfmt_rs takes it. So a line `? attr` of nixfmt_rs's output may be
+///   joined to the line before it.
 /// - a comment after a multi-line string (`"\n" # c`): nixfmt moves it to a line of its
 ///   own (its test case diff/comment, which nixfmt_rs 0.5.3 fails and flakefmt passes);
 ///   nixfmt_rs keeps it on the string's last line.
@@ -129,13 +133,35 @@ pub fn known_nixfmt_rs_difference(ours: &str, theirs: &str) -> bool {
     // Both sides get both normalisations: a line of a string's content can look like a
     // comment (`#include` in an indented string) or an annotation, and must be joined (or
     // not) alike on both sides.
-    let ours = join_lone_annotations(&join_comments_after_strings(ours));
-    let theirs = join_lone_annotations(&join_comments_after_strings(theirs));
+    let normalise = |text: &str| join_lone_annotations(&join_comments_after_strings(text));
+    let (ours, theirs) = (normalise(ours), normalise(theirs));
+    // A `?` that nixfmt_rs alone broke onto a line of its own: joined on its side only.
+    same_lines(&ours, &theirs) || same_lines(&ours, &join_member_checks(&theirs))
+}
+
+/// The same lines, but for the indentation of lines that start with `? `.
+fn same_lines(ours: &str, theirs: &str) -> bool {
     let (ours, theirs): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
     ours.len() == theirs.len()
         && ours.iter().zip(&theirs).all(|(a, b)| {
             a == b || (a.trim_start().starts_with("? ") && a.trim_start() == b.trim_start())
         })
+}
+
+/// A line starting with `? ` (after its indentation), joined to the line before it.
+fn join_member_checks(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let rest = line.trim_start();
+        match out.last_mut() {
+            Some(previous) if rest.starts_with("? ") => {
+                previous.push(' ');
+                previous.push_str(rest);
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out.join("\n")
 }
 
 /// A line holding only `/* word */`, joined with the next line.
@@ -206,5 +232,15 @@ mod tests {
         assert!(known_nixfmt_rs_difference(ours, theirs));
         let other = theirs.replace("A;", "B;");
         assert!(!known_nixfmt_rs_difference(ours, &other));
+    }
+
+    /// `{\n} ? m` (found by a campaign, minimised): nixfmt keeps the `?` on the brace's
+    /// line, nixfmt_rs breaks and indents it.
+    #[test]
+    fn a_member_check_broken_by_nixfmt_rs_is_known() {
+        assert!(known_nixfmt_rs_difference("{\n} ? m\n", "{\n}\n    ? m\n"));
+        assert!(!known_nixfmt_rs_difference("{\n} ? m\n", "{\n}\n    ? n\n"));
+        // The other way round (flakefmt breaking where nixfmt_rs does not) is not known.
+        assert!(!known_nixfmt_rs_difference("{\n}\n? m\n", "{\n} ? m\n"));
     }
 }
