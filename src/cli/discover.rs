@@ -139,18 +139,19 @@ type RuffLookup = Result<Arc<RuffResolution>, Arc<ConfigFailure>>;
 /// grow with the size of the tree.
 pub const MEMO_LIMIT: usize = 1024;
 
-/// Remembers `value` for `key`, emptying `memo` first when it is full.
-fn remember<K: Eq + std::hash::Hash, V>(memo: &mut HashMap<K, V>, key: K, value: V) {
+/// Inserts into a per-directory memo, emptied first when it holds [`MEMO_LIMIT`]
+/// directories: memory does not grow with the size of the tree (a forgotten directory is
+/// found again from its parent). The memo is grown once, not rehashed on the way.
+pub fn bounded_insert<K, V, S>(memo: &mut HashMap<K, V, S>, key: K, value: V)
+where
+    K: Eq + std::hash::Hash,
+    S: std::hash::BuildHasher,
+{
     if memo.len() >= MEMO_LIMIT {
         memo.clear();
     }
-    memo.insert(key, value);
-}
-
-/// [`remember`] for a memo keyed by bytes.
-fn remember_fx<K: Eq + std::hash::Hash, V>(memo: &mut FxHashMap<K, V>, key: K, value: V) {
-    if memo.len() >= MEMO_LIMIT {
-        memo.clear();
+    if memo.capacity() == 0 {
+        memo.reserve(MEMO_LIMIT);
     }
     memo.insert(key, value);
 }
@@ -293,7 +294,7 @@ impl ConfigStore {
                 (self.flakefmt_in(&normal), normal)
             }
         };
-        remember_fx(
+        bounded_insert(
             &mut self.by_spelled_dir.write().expect("config cache lock"),
             dir.as_os_str().to_os_string(),
             (found.clone(), normal.clone()),
@@ -317,7 +318,7 @@ impl ConfigStore {
             }
         };
         self.note_failure(&found);
-        remember(
+        bounded_insert(
             &mut self.flakefmt.lock().expect("config cache lock"),
             dir.to_path_buf(),
             found.clone(),
@@ -394,7 +395,7 @@ impl ConfigStore {
         }
         let found = self.resolve_ruff(dir);
         self.note_failure(&found);
-        remember(
+        bounded_insert(
             &mut self.ruff.lock().expect("ruff cache lock"),
             dir.to_path_buf(),
             found.clone(),

@@ -146,20 +146,6 @@ pub struct Place {
     pub git_mode: Option<u32>,
 }
 
-/// Inserts into a per-directory memo, emptied first when it holds
-/// [`MEMO_LIMIT`](super::discover::MEMO_LIMIT) directories: memory does not grow with the
-/// size of the tree (a forgotten directory is found again from its parent or with care).
-pub fn bounded_insert<K: Eq + std::hash::Hash, V>(memo: &mut FxHashMap<K, V>, key: K, value: V) {
-    if memo.len() >= super::discover::MEMO_LIMIT {
-        memo.clear();
-    }
-    if memo.capacity() == 0 {
-        // Grown once, not rehashed on the way to the limit.
-        memo.reserve(super::discover::MEMO_LIMIT);
-    }
-    memo.insert(key, value);
-}
-
 /// The indexes of the repositories a run touches, found and read on demand.
 #[derive(Debug, Default)]
 pub struct Repositories {
@@ -291,7 +277,7 @@ impl Repositories {
         } else {
             dir.parent().and_then(|parent| self.top_of(parent))
         };
-        bounded_insert(
+        super::discover::bounded_insert(
             &mut self.tops.lock().expect("repository lock"),
             dir.to_path_buf(),
             top.clone(),
@@ -308,7 +294,7 @@ impl Repositories {
     }
 
     fn remember(&self, dir: &Path, entry: &DirEntry) {
-        bounded_insert(
+        super::discover::bounded_insert(
             &mut self.dirs.write().expect("repository lock"),
             dir.as_os_str().to_os_string(),
             entry.clone(),

@@ -232,9 +232,11 @@ impl FormatKeys {
         match keys.get_mut(dir) {
             Some(known) if known.iter().any(|(known, _)| *known == language) => {}
             Some(known) => known.push((language, key)),
-            None => {
-                super::repo::bounded_insert(&mut keys, dir.to_os_string(), vec![(language, key)])
-            }
+            None => super::discover::bounded_insert(
+                &mut keys,
+                dir.to_os_string(),
+                vec![(language, key)],
+            ),
         }
         key
     }

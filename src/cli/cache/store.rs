@@ -153,14 +153,6 @@ impl<'a> Fields<'a> {
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
-
-    /// A field of `width` 4 or 8 bytes known to be there, widened to `u64` (0 if not).
-    fn u64_or_u32(&mut self, width: usize) -> u64 {
-        match width {
-            4 => self.u32().map_or(0, u64::from),
-            _ => self.u64().unwrap_or(0),
-        }
-    }
 }
 
 /// What the header says.
@@ -242,14 +234,14 @@ impl Table {
             return Err("truncated".into());
         }
         let mut fields = Fields(&fixed[MAGIC.len()..]);
-        let mut field = |width| fields.u64_or_u32(width);
-        let version = field(4) as u32;
-        let file_build = field(8);
-        let generation = field(4) as u32;
-        let count = field(4) as u32;
-        let slot_bits = field(4) as u32;
-        let table_offset = field(8);
-        let root_len = field(4) as usize;
+        // `fixed` holds every field (checked above): none of these can fail.
+        let version = fields.u32().unwrap_or_default();
+        let file_build = fields.u64().unwrap_or_default();
+        let generation = fields.u32().unwrap_or_default();
+        let count = fields.u32().unwrap_or_default();
+        let slot_bits = fields.u32().unwrap_or_default();
+        let table_offset = fields.u64().unwrap_or_default();
+        let root_len = fields.u32().unwrap_or_default() as usize;
         if version != FORMAT_VERSION {
             return Err("written in another format version".into());
         }
